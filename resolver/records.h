@@ -1,0 +1,53 @@
+// Plain records passed between the lookup stages (the shape of musl's lookup.h).
+// Nothing here allocates: a lookup fills fixed-size records, small enough for a
+// 64 KiB thread stack, so that allocation failure can only happen where the
+// shim builds the libc structures (and is reported there as EAI_MEMORY).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace aresolv {
+
+// glibc caps nothing here, but a DNS answer that fits in 64 KiB cannot carry
+// more than a few thousand addresses; musl keeps 48. We keep more than any
+// sane /etc/hosts or DNS answer gives for one name, and report truncation.
+constexpr int kMaxAddresses = 64;
+constexpr int kMaxNameLength = 256;  // NS_MAXDNAME would be 1025; a DNS name is at most 255 octets.
+
+struct Address {
+  int family;         // AF_INET or AF_INET6
+  uint32_t scope_id;  // sin6_scope_id, 0 for AF_INET
+  uint8_t bytes[16];  // network order; AF_INET uses the first 4
+};
+
+// The outcome of one stage, in the terms NSS modules report (nss_status plus
+// h_errno), because glibc's getaddrinfo derives its EAI_* codes from those.
+enum class Status {
+  kSuccess,   // NSS_STATUS_SUCCESS
+  kNotFound,  // NSS_STATUS_NOTFOUND, h_errno HOST_NOT_FOUND
+  kNoData,    // NSS_STATUS_NOTFOUND, h_errno NO_DATA (name exists, no address of that family)
+  kTryAgain,  // NSS_STATUS_TRYAGAIN, h_errno TRY_AGAIN (timeout, SERVFAIL)
+  kUnavail,   // NSS_STATUS_UNAVAIL, h_errno NO_RECOVERY (REFUSED, FORMERR, no server)
+  kNoMemory,  // allocation failed
+  kSystem,    // a system call failed; errno says why
+};
+
+struct NameResult {
+  Address addresses[kMaxAddresses];
+  int count = 0;
+  char canonical_name[kMaxNameLength] = {0};  // empty when the source gave none
+  uint32_t ttl = 0;                            // seconds; 0 for sources without a TTL
+  bool truncated = false;                      // more addresses existed than fit
+
+  bool add(const Address& a) {
+    if (count >= kMaxAddresses) {
+      truncated = true;
+      return false;
+    }
+    addresses[count++] = a;
+    return true;
+  }
+};
+
+}  // namespace aresolv
