@@ -1,0 +1,174 @@
+// Process settings from the environment, and the cached system configuration.
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "resolver/base.h"
+#include "resolver/config.h"
+#include "resolver/file_snapshot.h"
+
+namespace aresolv {
+namespace {
+
+Settings g_settings;
+pthread_once_t g_settings_once = PTHREAD_ONCE_INIT;
+
+// Programs change their environment later (and Go's os.Setenv does so from
+// other threads), so the values are copied, never kept as pointers into environ.
+const char* copy_env(const char* name) {
+  const char* value = getenv(name);
+  if (value == nullptr) return nullptr;
+  size_t len = strlen(value);
+  char* copy = static_cast<char*>(malloc(len + 1));
+  if (copy == nullptr) return nullptr;  // as if unset: the process is out of memory anyway
+  memcpy(copy, value, len + 1);
+  return copy;
+}
+
+void override_path(const char** path, const char* variable) {
+  const char* value = copy_env(variable);
+  if (value != nullptr && value[0] != '\0') *path = value;
+}
+
+void read_settings() {
+  Settings& s = g_settings;
+  s.secure_execution = getauxval(AT_SECURE) != 0;
+  // glibc honours RESOLV_MULTI in setuid programs too (it is not on the list
+  // of variables the loader removes).
+  s.resolv_multi = copy_env("RESOLV_MULTI");
+  if (s.secure_execution) return;
+
+  override_path(&s.host_conf_path, "RESOLV_HOST_CONF");  // glibc's own override
+  override_path(&s.resolv_conf_path, "ARESOLV_RESOLV_CONF");
+  override_path(&s.hosts_path, "ARESOLV_HOSTS");
+  override_path(&s.services_path, "ARESOLV_SERVICES");
+  override_path(&s.nsswitch_path, "ARESOLV_NSSWITCH_CONF");
+  override_path(&s.host_conf_path, "ARESOLV_HOST_CONF");
+  override_path(&s.gai_conf_path, "ARESOLV_GAI_CONF");
+  s.localdomain = copy_env("LOCALDOMAIN");
+  s.res_options = copy_env("RES_OPTIONS");
+  s.hostaliases = copy_env("HOSTALIASES");
+  const char* debug = getenv("ARESOLV_DEBUG");
+  s.debug = debug != nullptr && debug[0] != '\0' && strcmp(debug, "0") != 0;
+}
+
+// ---- cached configuration ---------------------------------------------------
+
+struct ResolvConfCache {
+  Mutex mutex;
+  bool loaded = false;
+  FileIdentity identity;
+  ResolvConf conf;
+};
+
+struct NsswitchCache {
+  Mutex mutex;
+  bool loaded = false;
+  FileIdentity identity;
+  HostsLookupOrder order;
+};
+
+struct HostConfCache {
+  Mutex mutex;
+  bool loaded = false;
+  HostConf conf;
+};
+
+ResolvConfCache g_resolv_conf;
+NsswitchCache g_nsswitch;
+HostConfCache g_host_conf;
+pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
+
+// A thread of the parent may have held a lock at fork(); the child has only
+// the forking thread, so the locks are free by construction.
+void reset_locks_in_child() {
+  g_resolv_conf.mutex.reset_after_fork();
+  g_nsswitch.mutex.reset_after_fork();
+  g_host_conf.mutex.reset_after_fork();
+}
+
+void register_atfork() { pthread_atfork(nullptr, nullptr, reset_locks_in_child); }
+
+void ensure_atfork() { pthread_once(&g_atfork_once, register_atfork); }
+
+// Reads `path`; `current` is the identity measured before reading. Returns
+// the identity to remember: a file that changed while it was read is given
+// an identity that never matches, so that the next call reads it again (the
+// ABA guard of glibc's resolv_conf.c).
+FileIdentity remembered_identity(const FileIdentity& current, const FileSnapshot& snapshot) {
+  if (snapshot.identity() == current) return current;
+  FileIdentity never;
+  never.exists = true;
+  never.size = -1;
+  return never;
+}
+
+}  // namespace
+
+const Settings& settings() {
+  pthread_once(&g_settings_once, read_settings);
+  return g_settings;
+}
+
+void current_resolv_conf(ResolvConf* out) {
+  ensure_atfork();
+  const Settings& s = settings();
+  {
+    LockGuard lock(g_resolv_conf.mutex);
+    if (g_resolv_conf.loaded && g_resolv_conf.conf.no_reload) {
+      *out = g_resolv_conf.conf;
+      return;
+    }
+  }
+  FileIdentity current = identify_file(s.resolv_conf_path);
+  LockGuard lock(g_resolv_conf.mutex);
+  if (!g_resolv_conf.loaded || g_resolv_conf.identity != current) {
+    FileSnapshot snapshot;
+    if (snapshot.load(s.resolv_conf_path) || !g_resolv_conf.loaded) {
+      // glibc takes the default domain from gethostname() whenever it reads the file.
+      char hostname[256];
+      hostname[sizeof hostname - 1] = '\0';
+      bool have_hostname = gethostname(hostname, sizeof hostname - 1) == 0;
+      parse_resolv_conf(snapshot.data(), snapshot.size(), s.localdomain, s.res_options,
+                        have_hostname ? hostname : nullptr, &g_resolv_conf.conf);
+      g_resolv_conf.identity = remembered_identity(current, snapshot);
+      g_resolv_conf.loaded = true;
+    }
+    // On a read error with a configuration in hand, glibc's res_init fails;
+    // we keep answering with the last configuration and retry next time.
+  }
+  *out = g_resolv_conf.conf;
+}
+
+void current_hosts_order(HostsLookupOrder* out) {
+  ensure_atfork();
+  const Settings& s = settings();
+  FileIdentity current = identify_file(s.nsswitch_path);
+  LockGuard lock(g_nsswitch.mutex);
+  if (!g_nsswitch.loaded || g_nsswitch.identity != current) {
+    FileSnapshot snapshot;
+    if (snapshot.load(s.nsswitch_path) || !g_nsswitch.loaded) {
+      parse_nsswitch_hosts(snapshot.data(), snapshot.size(), &g_nsswitch.order);
+      g_nsswitch.identity = remembered_identity(current, snapshot);
+      g_nsswitch.loaded = true;
+    }
+  }
+  *out = g_nsswitch.order;
+}
+
+HostConf current_host_conf() {
+  ensure_atfork();
+  const Settings& s = settings();
+  LockGuard lock(g_host_conf.mutex);
+  if (!g_host_conf.loaded) {
+    FileSnapshot snapshot;
+    snapshot.load(s.host_conf_path);  // unreadable: glibc's defaults, as for a missing file
+    parse_host_conf(snapshot.data(), snapshot.size(), s.resolv_multi, &g_host_conf.conf);
+    g_host_conf.loaded = true;
+  }
+  return g_host_conf.conf;
+}
+
+}  // namespace aresolv
