@@ -1,0 +1,416 @@
+#include "resolver/dns_transport.h"
+
+#include <ares.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "resolver/base.h"
+#include "resolver/dns.h"
+
+namespace aresolv {
+namespace {
+
+// c-ares gives up on its own at the timeout we configure; this margin only
+// covers a callback that never comes.
+constexpr long kDeadlineMarginMs = 250;
+constexpr int kMaxPollSockets = ARES_GETSOCK_MAXNUM;
+
+long monotonic_ms() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// send_dg's timeout for server index `ns`: retrans << ns, divided by the
+// number of servers for every server but the first, at least one second.
+int server_timeout_seconds(const ResolvConf& conf, int ns) {
+  long seconds = static_cast<long>(conf.timeout) << ns;
+  if (ns > 0) seconds /= conf.nameserver_count;
+  if (seconds <= 0) seconds = 1;
+  return static_cast<int>(seconds);
+}
+
+// glibc's nameserver_offset: with rotate, successive requests of the process
+// start at successive servers, from a random first one.
+unsigned nameserver_offset(const ResolvConf& conf) {
+  if (conf.nameserver_count <= 1 || !conf.rotate) return 0;
+  static std::atomic<unsigned> global_offset{0};  // constant-initialized
+  unsigned offset = global_offset.fetch_add(2, std::memory_order_relaxed);
+  if ((offset & 1) == 0) {
+    unsigned random = 0;
+    if (getrandom(&random, sizeof random, GRND_NONBLOCK) != sizeof random)
+      random = static_cast<unsigned>(monotonic_ms());
+    offset = random;
+    global_offset.store(offset | 1, std::memory_order_relaxed);
+  }
+  offset >>= 1;
+  return offset % static_cast<unsigned>(conf.nameserver_count);
+}
+
+bool response_is_usable(const uint8_t* p, int len) {
+  if (len < kDnsHeaderSize) return false;
+  int rcode = p[3] & 0x0f;
+  if (rcode == kRcodeServFail || rcode == kRcodeNotImp || rcode == kRcodeRefused) return false;
+  // A response with nothing in it and neither AA nor RA: a lame server.
+  bool aa = p[2] & 0x04;
+  bool ra = p[3] & 0x80;
+  int ancount = (p[6] << 8) | p[7];
+  int arcount = (p[10] << 8) | p[11];
+  return !(rcode == kRcodeNoError && ancount == 0 && !aa && !ra && arcount == 0);
+}
+
+enum class Pending { kNotSent, kWaiting, kDone };
+
+struct QuerySlot {
+  uint8_t* query = nullptr;  // from ares_create_query
+  int query_len = 0;
+  Pending state = Pending::kNotSent;
+  int status = ARES_ETIMEOUT;
+  MallocPtr<uint8_t> response;
+  int response_len = 0;
+  long arrival = 0;  // order of arrival, 1-based
+};
+
+struct Exchange {
+  QuerySlot slots[2];
+  int slot_count = 0;
+  long arrivals = 0;
+  int socket_errno = 0;  // errno of a failed socket(), for EMFILE/ENFILE
+};
+
+struct CallbackArg {
+  Exchange* exchange;
+  int index;
+};
+
+void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int alen) {
+  auto* cb = static_cast<CallbackArg*>(arg);
+  QuerySlot& slot = cb->exchange->slots[cb->index];
+  if (slot.state != Pending::kWaiting) return;
+  slot.state = Pending::kDone;
+  slot.status = status;
+  if (status == ARES_SUCCESS && abuf != nullptr && alen > 0) {
+    slot.response = MallocPtr<uint8_t>::allocate(static_cast<size_t>(alen));
+    if (!slot.response) {
+      slot.status = ARES_ENOMEM;
+      return;
+    }
+    memcpy(slot.response.get(), abuf, static_cast<size_t>(alen));
+    slot.response_len = alen;
+    slot.arrival = ++cb->exchange->arrivals;
+  } else if (status == ARES_SUCCESS) {
+    slot.status = ARES_EBADRESP;
+  }
+}
+
+ares_socket_t open_socket(int domain, int type, int protocol, void* user) {
+  int fd = ::socket(domain, type | SOCK_CLOEXEC, protocol);
+  if (fd < 0 && (errno == EMFILE || errno == ENFILE))
+    static_cast<Exchange*>(user)->socket_errno = errno;
+  return fd;
+}
+int close_socket(ares_socket_t fd, void*) { return ::close(fd); }
+int connect_socket(ares_socket_t fd, const struct sockaddr* addr, ares_socklen_t len, void*) {
+  return ::connect(fd, addr, len);
+}
+ares_ssize_t receive_from(ares_socket_t fd, void* buf, size_t len, int flags, struct sockaddr* from,
+                          ares_socklen_t* from_len, void*) {
+  return ::recvfrom(fd, buf, len, flags, from, from_len);
+}
+ares_ssize_t send_vector(ares_socket_t fd, const struct iovec* iov, int count, void*) {
+  return ::writev(fd, iov, count);
+}
+
+const struct ares_socket_functions kSocketFunctions = {open_socket, close_socket, connect_socket,
+                                                       receive_from, send_vector};
+
+// A channel that knows one server and nothing else: every option c-ares
+// would otherwise take from resolv.conf, the environment or its defaults is
+// given, so that init_by_resolv_conf and init_by_environment change nothing.
+class Channel {
+ public:
+  ~Channel() {
+    if (channel_ != nullptr) ares_destroy(channel_);
+  }
+  int init(const ResolvConf& conf, int ns, int timeout_ms, Exchange* exchange) {
+    struct ares_options options;
+    memset(&options, 0, sizeof options);
+    int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_NDOTS |
+               ARES_OPT_UDP_PORT | ARES_OPT_TCP_PORT | ARES_OPT_SERVERS | ARES_OPT_DOMAINS |
+               ARES_OPT_LOOKUPS | ARES_OPT_SORTLIST | ARES_OPT_NOROTATE | ARES_OPT_EDNSPSZ;
+    // No ARES_FLAG_EDNS: the OPT record is in our query already, and c-ares'
+    // retry without EDNS after FORMERR is something glibc does not do.
+    options.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+    if (conf.use_vc) options.flags |= ARES_FLAG_USEVC;
+    options.timeout = timeout_ms;
+    options.tries = 1;
+    options.ndots = 1;
+    const NameserverAddress& server = conf.nameservers[ns];
+    options.udp_port = server.port;
+    options.tcp_port = server.port;
+    options.servers = nullptr;
+    options.nservers = 0;
+    options.domains = nullptr;
+    options.ndomains = 0;
+    options.lookups = const_cast<char*>("b");
+    options.sortlist = nullptr;
+    options.nsort = 0;
+    options.ednspsz = 1232;
+    int status = ares_init_options(&channel_, &options, mask);
+    if (status != ARES_SUCCESS) {
+      channel_ = nullptr;
+      return status;
+    }
+    ares_set_socket_functions(channel_, &kSocketFunctions, exchange);
+    struct ares_addr_port_node node;
+    memset(&node, 0, sizeof node);
+    node.next = nullptr;
+    node.family = server.family;
+    if (server.family == AF_INET6)
+      memcpy(&node.addr.addr6, server.bytes, 16);
+    else
+      memcpy(&node.addr.addr4, server.bytes, 4);
+    node.udp_port = server.port;
+    node.tcp_port = server.port;
+    return ares_set_servers_ports(channel_, &node);
+  }
+  ares_channel get() const { return channel_; }
+
+ private:
+  ares_channel channel_ = nullptr;
+};
+
+// Runs the c-ares channel until every sent query is done or `deadline_ms`.
+void drive(ares_channel channel, Exchange* exchange, long deadline_ms) {
+  for (;;) {
+    bool waiting = false;
+    for (int i = 0; i < exchange->slot_count; ++i)
+      if (exchange->slots[i].state == Pending::kWaiting) waiting = true;
+    if (!waiting) return;
+    long remaining = deadline_ms - monotonic_ms();
+    if (remaining <= 0) return;
+    struct timeval max_tv = {remaining / 1000, static_cast<suseconds_t>((remaining % 1000) * 1000)};
+    struct timeval tv;
+    struct timeval* wait = ares_timeout(channel, &max_tv, &tv);
+    int wait_ms = static_cast<int>(wait->tv_sec * 1000 + (wait->tv_usec + 999) / 1000);
+
+    ares_socket_t sockets[kMaxPollSockets];
+    int bits = ares_getsock(channel, sockets, kMaxPollSockets);
+    struct pollfd fds[kMaxPollSockets];
+    int nfds = 0;
+    for (int i = 0; i < kMaxPollSockets; ++i) {
+      short events = 0;
+      if (ARES_GETSOCK_READABLE(bits, i)) events |= POLLIN;
+      if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
+      if (events == 0) continue;
+      fds[nfds].fd = sockets[i];
+      fds[nfds].events = events;
+      fds[nfds].revents = 0;
+      ++nfds;
+    }
+    int ready = ::poll(fds, static_cast<nfds_t>(nfds), wait_ms);
+    if (ready < 0) {
+      if (errno == EINTR) continue;  // retried with the time that is left
+      return;
+    }
+    if (ready == 0) {
+      ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+      continue;
+    }
+    for (int i = 0; i < nfds; ++i) {
+      if (fds[i].revents == 0) continue;
+      ares_socket_t readable =
+          (fds[i].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) ? fds[i].fd : ARES_SOCKET_BAD;
+      ares_socket_t writable = (fds[i].revents & POLLOUT) ? fds[i].fd : ARES_SOCKET_BAD;
+      ares_process_fd(channel, readable, writable);
+    }
+  }
+}
+
+void send_slot(ares_channel channel, Exchange* exchange, CallbackArg* args, int index) {
+  QuerySlot& slot = exchange->slots[index];
+  slot.state = Pending::kWaiting;
+  ares_send(channel, slot.query, slot.query_len, on_answer, &args[index]);
+}
+
+// One visit of one server, as one call of send_dg: both questions at once,
+// or (single-request) the second only after a usable answer to the first.
+// Returns false when the channel could not be set up.
+bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential,
+                  long hard_deadline_ms, Exchange* exchange) {
+  for (int i = 0; i < exchange->slot_count; ++i) {
+    QuerySlot& slot = exchange->slots[i];
+    slot.state = Pending::kNotSent;
+    slot.status = ARES_ETIMEOUT;
+    slot.response.reset();
+    slot.response_len = 0;
+    slot.arrival = 0;
+  }
+  exchange->arrivals = 0;
+  long deadline = monotonic_ms() + timeout_s * 1000L + kDeadlineMarginMs;
+  if (deadline > hard_deadline_ms) deadline = hard_deadline_ms;
+
+  Channel channel;
+  if (channel.init(conf, ns, timeout_s * 1000, exchange) != ARES_SUCCESS) return false;
+  CallbackArg args[2] = {{exchange, 0}, {exchange, 1}};
+  send_slot(channel.get(), exchange, args, 0);
+  if (exchange->slot_count == 2 && !sequential) send_slot(channel.get(), exchange, args, 1);
+  drive(channel.get(), exchange, deadline);
+  if (exchange->slot_count == 2 && sequential && exchange->slots[0].state == Pending::kDone &&
+      response_is_usable(exchange->slots[0].response.get(), exchange->slots[0].response_len)) {
+    send_slot(channel.get(), exchange, args, 1);
+    drive(channel.get(), exchange, deadline);
+  }
+  // Queries still waiting are reported as timed out; the callbacks that
+  // ares_destroy makes find them already settled.
+  for (int i = 0; i < exchange->slot_count; ++i) {
+    QuerySlot& slot = exchange->slots[i];
+    if (slot.state == Pending::kWaiting) {
+      slot.state = Pending::kDone;
+      slot.status = ARES_ETIMEOUT;
+    }
+  }
+  return true;
+}
+
+// Copies a response into a caller buffer; a response longer than the buffer
+// is cut and marked truncated, and its full length is returned.
+int deliver(const uint8_t* response, int len, uint8_t* buffer, int size, bool trust_ad) {
+  int n = len < size ? len : size;
+  if (n > 0) memcpy(buffer, response, static_cast<size_t>(n));
+  if (n >= 4) {
+    if (!trust_ad) buffer[3] &= static_cast<uint8_t>(~0x20);  // mask_ad_bit
+    if (len > size) buffer[2] |= 0x02;
+  }
+  return len;
+}
+
+struct QueryBuffers {
+  unsigned char* q[2] = {nullptr, nullptr};
+  ~QueryBuffers() {
+    for (auto* p : q)
+      if (p != nullptr) ares_free_string(p);
+  }
+};
+
+}  // namespace
+
+long dns_time_budget_ms(const ResolvConf& conf) {
+  long per_round = 0;
+  for (int ns = 0; ns < conf.nameserver_count; ++ns) per_round += server_timeout_seconds(conf, ns);
+  int rounds = conf.use_vc ? 1 : (conf.attempts > 0 ? conf.attempts : 1);
+  return per_round * 1000L * rounds;
+}
+
+int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAnswers* answers,
+             int* error) {
+  answers->len1 = 0;
+  answers->len2 = 0;
+  if (conf.nameserver_count <= 0) {
+    *error = ECONNREFUSED;
+    return -1;
+  }
+  bool dual = request.type2 != 0 && answers->answer2 != nullptr;
+  int payload = conf.edns0 ? request.edns_payload : 0;
+  QueryBuffers buffers;
+  Exchange exchange;
+  exchange.slot_count = dual ? 2 : 1;
+  int types[2] = {request.type, request.type2};
+  for (int i = 0; i < exchange.slot_count; ++i) {
+    int len = 0;
+    int status =
+        ares_create_query(request.name, request.cls, types[i], 0, 1, &buffers.q[i], &len, payload);
+    if (status != ARES_SUCCESS) {
+      *error = status == ARES_ENOMEM ? ENOMEM : EMSGSIZE;
+      return -1;
+    }
+    if (conf.trust_ad) buffers.q[i][3] |= 0x20;
+    exchange.slots[i].query = buffers.q[i];
+    exchange.slots[i].query_len = len;
+  }
+
+  long hard_deadline = monotonic_ms() + dns_time_budget_ms(conf) + 1000;
+  bool got_somewhere = false;
+  int rounds = conf.use_vc ? 1 : (conf.attempts > 0 ? conf.attempts : 1);
+  unsigned offset = nameserver_offset(conf);
+  for (int attempt = 0; attempt < rounds; ++attempt) {
+    for (int shift = 0; shift < conf.nameserver_count; ++shift) {
+      int ns = static_cast<int>((static_cast<unsigned>(shift) + offset) % conf.nameserver_count);
+      int timeout_s = server_timeout_seconds(conf, ns);
+      // send_dg's fallbacks when only one of two answers came: again in
+      // single-request mode, then with a new socket, then give up on the
+      // second answer.
+      int visits_left = !dual ? 1 : conf.single_request_reopen ? 1 : conf.single_request ? 2 : 3;
+      bool sequential = conf.single_request || conf.single_request_reopen;
+      for (;;) {
+        bool saved_got_somewhere = got_somewhere;
+        if (!visit_server(conf, ns, timeout_s, sequential, hard_deadline, &exchange)) {
+          *error = ENOMEM;
+          return -1;
+        }
+        QuerySlot* first = &exchange.slots[0];
+        QuerySlot* second = dual ? &exchange.slots[1] : nullptr;
+        // glibc stores responses in order of arrival; we keep the A answer
+        // first so that addresses come out in a stable order.
+        bool usable1 = first->status == ARES_SUCCESS &&
+                       response_is_usable(first->response.get(), first->response_len);
+        bool usable2 = second != nullptr && second->status == ARES_SUCCESS &&
+                       response_is_usable(second->response.get(), second->response_len);
+        // Out of descriptors: send_dg gives up on the whole request.
+        if (exchange.socket_errno != 0) {
+          *error = exchange.socket_errno;
+          return -1;
+        }
+        for (int i = 0; i < exchange.slot_count; ++i) {
+          const QuerySlot& s = exchange.slots[i];
+          if (s.status == ARES_SUCCESS || s.status == ARES_ETIMEOUT || s.status == ARES_EBADRESP)
+            got_somewhere = true;
+        }
+        // The first unusable response of the visit is what glibc leaves in
+        // the answer buffer.
+        const QuerySlot* earliest_unusable = nullptr;
+        for (int i = 0; i < exchange.slot_count; ++i) {
+          const QuerySlot& s = exchange.slots[i];
+          if (s.status == ARES_SUCCESS && !response_is_usable(s.response.get(), s.response_len) &&
+              (earliest_unusable == nullptr || s.arrival < earliest_unusable->arrival))
+            earliest_unusable = &s;
+        }
+        if (!usable1 && !usable2) {
+          if (earliest_unusable != nullptr)
+            deliver(earliest_unusable->response.get(), earliest_unusable->response_len,
+                    answers->answer1, answers->size1, conf.trust_ad);
+          break;  // next server
+        }
+        bool partial = dual && (usable1 != usable2);
+        const QuerySlot* missing = partial ? (usable1 ? second : first) : nullptr;
+        if (missing != nullptr && missing->status == ARES_ETIMEOUT && --visits_left > 0) {
+          sequential = true;
+          got_somewhere = saved_got_somewhere;  // as send_dg does for the retry
+          continue;
+        }
+        if (usable1)
+          answers->len1 = deliver(first->response.get(), first->response_len, answers->answer1,
+                                  answers->size1, conf.trust_ad);
+        if (usable2)
+          answers->len2 = deliver(second->response.get(), second->response_len, answers->answer2,
+                                  answers->size2, conf.trust_ad);
+        *error = 0;
+        return answers->len1;
+      }
+    }
+  }
+  *error = got_somewhere ? ETIMEDOUT : ECONNREFUSED;
+  return -1;
+}
+
+}  // namespace aresolv
