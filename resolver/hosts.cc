@@ -149,8 +149,8 @@ size_t parse_line(char* line, HostsEntry* entry) {
 
 HostsTable* hosts_table_parse(const char* text, size_t length) {
   size_t lines = 1;
-  for (const char* p = text; (p = static_cast<const char*>(memchr(p, '\n', text + length - p)));
-       ++p) {
+  for (const char* p = text;
+       length > 0 && (p = static_cast<const char*>(memchr(p, '\n', text + length - p))); ++p) {
     ++lines;
   }
   // A line of n bytes takes at most 2n + 2 bytes of pool (see below).
