@@ -337,7 +337,12 @@ NssStatus dns_parse_addrinfo_answer(const uint8_t* packet1, int len1, const uint
 NssStatus dns_parse_hostent_answer(const uint8_t* packet, int len, int qtype, HostentAnswer* out,
                                    int* h_errno_out) {
   Cursor c;
+  out->result.count = 0;
+  out->result.truncated = false;
+  out->result.canonical_name[0] = '\0';
   out->result.ttl = 0;
+  out->alias_count = 0;
+  out->aliases_truncated = false;
   if (!c.init(packet, len)) {
     *h_errno_out = NO_RECOVERY;
     return NssStatus::kUnavail;

@@ -34,7 +34,7 @@ long monotonic_ms() {
 // send_dg's timeout for server index `ns`: retrans << ns, divided by the
 // number of servers for every server but the first, at least one second.
 int server_timeout_seconds(const ResolvConf& conf, int ns) {
-  long seconds = static_cast<long>(conf.timeout) << ns;
+  long seconds = static_cast<long>(conf.timeout) * (1L << ns);
   if (ns > 0) seconds /= conf.nameserver_count;
   if (seconds <= 0) seconds = 1;
   return static_cast<int>(seconds);
@@ -308,7 +308,7 @@ struct QueryBuffers {
 long dns_time_budget_ms(const ResolvConf& conf) {
   long per_round = 0;
   for (int ns = 0; ns < conf.nameserver_count; ++ns) per_round += server_timeout_seconds(conf, ns);
-  int rounds = conf.use_vc ? 1 : (conf.attempts > 0 ? conf.attempts : 1);
+  int rounds = conf.attempts <= 0 ? 0 : conf.use_vc ? 1 : conf.attempts;
   return per_round * 1000L * rounds;
 }
 
@@ -341,7 +341,8 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
 
   long hard_deadline = monotonic_ms() + dns_time_budget_ms(conf) + 1000;
   bool got_somewhere = false;
-  int rounds = conf.use_vc ? 1 : (conf.attempts > 0 ? conf.attempts : 1);
+  // attempts:0 sends nothing at all; use-vc makes one pass over the servers.
+  int rounds = conf.attempts <= 0 ? 0 : conf.use_vc ? 1 : conf.attempts;
   unsigned offset = nameserver_offset(conf);
   for (int attempt = 0; attempt < rounds; ++attempt) {
     for (int shift = 0; shift < conf.nameserver_count; ++shift) {
