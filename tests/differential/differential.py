@@ -3,7 +3,8 @@
 
 Runs gai_probe over a query file inside scripts/sandbox.sh three times: twice
 with plain glibc (to prove glibc itself answers deterministically in the
-sandbox) and once with LD_PRELOAD=libaresolv.so; then compares the output
+sandbox; the second run asks the queries in reverse order, so that an answer
+depending on earlier queries shows up) and once with LD_PRELOAD=libaresolv.so; then compares the output
 blocks query by query. See run_differential.sh for the command line.
 
 A probe that crashes or times out on one query is restarted after it (the
@@ -84,9 +85,31 @@ def describe_status(rc):
     return "exit status %d" % rc
 
 
-def run_side(args, name, preload, total):
+def reversed_queries(args):
+    """The query file in reverse order: a second glibc run over it proves that
+    no answer depends on the queries before it (DNS server state, caches)."""
+    with open(args.queries, encoding="utf-8", errors="surrogateescape") as f:
+        lines = [l for l in f.read().split("\n")
+                 if l.strip(" \t\r") and not l.strip(" \t\r").startswith("#")]
+    path = os.path.join(args.workdir, "queries-reversed.txt")
+    with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write("\n".join(reversed(lines)) + "\n")
+    return path
+
+
+def renumber_reversed(blocks, total):
+    renumbered = {}
+    for number, lines in blocks.items():
+        original = total + 1 - number
+        query = lines[0].split(" ", 2)[2] if lines[0].count(" ") >= 2 else ""
+        renumbered[original] = ["### %d %s" % (original, query)] + lines[1:]
+    return renumbered
+
+
+def run_side(args, name, preload, total, reverse=False):
     """Runs the probe over all queries; returns (providers, blocks)."""
     os.makedirs(args.workdir, exist_ok=True)
+    queries = reversed_queries(args) if reverse else args.queries
     out_path = os.path.join(args.workdir, name + ".out")
     log_path = os.path.join(args.workdir, name + ".log")
     blocks = {}
@@ -102,7 +125,7 @@ def run_side(args, name, preload, total):
                 command += ["--fixtures", args.fixtures]
             command += ["--", "env"]
             command += ["LD_PRELOAD=" + preload] if preload else ["-u", "LD_PRELOAD"]
-            command += [args.probe, "--input", args.queries, "--output", part,
+            command += [args.probe, "--input", queries, "--output", part,
                         "--skip", str(skip), "--timeout", str(args.query_timeout)]
             log.write("$ " + " ".join(command) + "\n")
             log.flush()
@@ -142,6 +165,8 @@ def run_side(args, name, preload, total):
                 raise RunFailed("%s run stopped after query %d of %d (%s); see %s"
                                 % (name, last, total, describe_status(rc), log_path))
             skip = last
+    if reverse:
+        blocks = renumber_reversed(blocks, total)
     return providers, blocks
 
 
@@ -214,17 +239,24 @@ def report(args, total, glibc_a, glibc_b, ares, ares_providers, out):
     def emit(text=""):
         out.write(text + "\n")
 
-    nondeterministic = []
+    nondeterministic = set()
     for n in range(1, total + 1):
         if glibc_a.get(n) != glibc_b.get(n):
-            nondeterministic.append(n)
+            nondeterministic.add(n)
     if nondeterministic:
         emit("GLIBC IS NOT DETERMINISTIC in the sandbox for %d queries "
              "(a fixture or query problem, not an aresolv one):" % len(nondeterministic))
-        for n in nondeterministic[:10]:
+        nodes = []
+        for n in sorted(nondeterministic):
+            node = glibc_a.get(n, ["### %d ?" % n])[0].split(" ")[2:3]
+            if node and node[0] not in nodes:
+                nodes.append(node[0])
+        emit("nodes concerned: " + " ".join(nodes))
+        for n in sorted(nondeterministic)[:10]:
             emit("=== query %s" % glibc_a.get(n, ["### %d ?" % n])[0][4:])
             for l in difflib.unified_diff(glibc_a.get(n, [])[1:], glibc_b.get(n, [])[1:],
-                                          "glibc run 1", "glibc run 2", n=1000, lineterm=""):
+                                          "glibc", "glibc, queries in reverse order",
+                                          n=1000, lineterm=""):
                 emit(l)
         emit()
 
@@ -235,25 +267,39 @@ def report(args, total, glibc_a, glibc_b, ares, ares_providers, out):
         a = ares.get(n)
         if g == a:
             continue
-        cls = classify(g, a)
+        cls = ("glibc itself not deterministic here (see above)"
+               if n in nondeterministic else classify(g, a))
         differing.append((n, cls))
         classes.setdefault(cls, []).append(n)
 
-    shown = 0
-    for n, cls in differing:
+    # Full diffs: the first query of every class first, so that one frequent
+    # class does not hide the others, then the next ones in query order.
+    full = []
+    for cls, numbers in classes.items():
+        if len(full) < args.max_full:
+            full.append(numbers[0])
+    for n, _ in differing:
+        if len(full) >= args.max_full:
+            break
+        if n not in full:
+            full.append(n)
+    full_set = set(full)
+    class_of = dict(differing)
+    for n in sorted(full):
         g = glibc_a[n]
-        if shown < args.max_full:
-            emit("=== query %s" % g[0][4:])
-            emit("    [%s]" % cls)
-            for l in unified(g, ares.get(n)):
-                emit("    " + l)
-            emit()
-            shown += 1
-    if len(differing) > shown:
-        emit("... and %d more differing queries (all in %s):"
-             % (len(differing) - shown, os.path.join(args.workdir, "report.txt")))
-        for n, cls in differing[shown:]:
+        emit("=== query %s" % g[0][4:])
+        emit("    [%s]" % class_of[n])
+        for l in unified(g, ares.get(n)):
+            emit("    " + l)
+        emit()
+    rest = [(n, cls) for n, cls in differing if n not in full_set]
+    if rest:
+        emit("... and %d more differing queries (all of them in full in %s):"
+             % (len(rest), os.path.join(args.workdir, "report.txt")))
+        for n, cls in rest[:args.max_listed]:
             emit("  query %s   [%s]" % (glibc_a[n][0][4:], cls))
+        if len(rest) > args.max_listed:
+            emit("  ... %d more not listed here" % (len(rest) - args.max_listed))
         emit()
 
     if classes:
@@ -283,6 +329,8 @@ def main():
                         help="passed to sandbox.sh --fixtures")
     parser.add_argument("--max-full", type=int, default=30,
                         help="differing queries shown in full (the rest: one line each)")
+    parser.add_argument("--max-listed", type=int, default=200,
+                        help="further differing queries listed one line each")
     parser.add_argument("--query-timeout", type=int, default=30)
     args = parser.parse_args()
 
@@ -309,7 +357,7 @@ def main():
 
     try:
         _, glibc_a = run_side(args, "glibc-1", None, total)
-        _, glibc_b = run_side(args, "glibc-2", None, total)
+        _, glibc_b = run_side(args, "glibc-reversed", None, total, reverse=True)
         ares_providers, ares = run_side(args, "aresolv", library, total)
     except SandboxSkipped as e:
         return skip(str(e))

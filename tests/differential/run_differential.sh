@@ -7,8 +7,10 @@
 #       [--query-timeout SECONDS]
 #
 # Inside scripts/sandbox.sh the probe answers every query three times: twice
-# through plain glibc (the two runs must agree, else the fixture is at fault)
-# and once with LD_PRELOAD=libaresolv.so (no ARESOLV_* variable is needed).
+# through plain glibc, the second time in reverse order (the two runs must
+# agree, else an answer depends on earlier queries and the fixture is at
+# fault), and once with LD_PRELOAD=libaresolv.so (no ARESOLV_* variable is
+# needed).
 # Each differing query is printed with both outputs as a unified diff
 # ("-" glibc, "+" aresolv; the first 30 in full, the rest one line each),
 # then the classes of differences, then the final line
