@@ -21,7 +21,7 @@ std::string dump(const HostConf& c) {
 
 // From a heap copy of exactly the text's size: the parser must not need a NUL.
 HostConf parse(const std::string& text, const char* env = nullptr) {
-  std::unique_ptr<char[]> copy(new char[text.size() + 1]);
+  std::unique_ptr<char[]> copy(new char[text.size() ? text.size() : 1]);
   memcpy(copy.get(), text.data(), text.size());
   HostConf conf;
   parse_host_conf(copy.get(), text.size(), env, &conf);

@@ -41,7 +41,7 @@ std::string dump(const HostsLookupOrder& o) {
 
 // From a heap copy of exactly the text's size: the parser must not need a NUL.
 HostsLookupOrder parse(const std::string& text) {
-  std::unique_ptr<char[]> copy(new char[text.size() + 1]);
+  std::unique_ptr<char[]> copy(new char[text.size() ? text.size() : 1]);
   memcpy(copy.get(), text.data(), text.size());
   HostsLookupOrder order;
   parse_nsswitch_hosts(copy.get(), text.size(), &order);

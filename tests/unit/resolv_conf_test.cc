@@ -47,7 +47,7 @@ std::string dump(const ResolvConf& c) {
 // catches any read past the end (the parser must not expect a terminating NUL).
 ResolvConf parse(const std::string& text, const char* localdomain = nullptr,
                  const char* res_options = nullptr, const char* hostname = "h.x") {
-  std::unique_ptr<char[]> copy(new char[text.size() + 1]);
+  std::unique_ptr<char[]> copy(new char[text.size() ? text.size() : 1]);
   memcpy(copy.get(), text.data(), text.size());
   ResolvConf conf;
   parse_resolv_conf(copy.get(), text.size(), localdomain, res_options, hostname, &conf);
