@@ -18,9 +18,6 @@ namespace aresolv {
 constexpr int kMaxWireName = 255;  // NS_MAXCDNAME
 constexpr int kMaxAliases = 16;
 
-// nss_status as nss_dns returns it.
-enum class NssStatus { kSuccess, kNotFound, kTryAgain, kUnavail };
-
 // What gethostbyname3_r builds: h_name is result.canonical_name, the aliases
 // are the CNAME chain before it (the query name first).
 struct HostentAnswer {

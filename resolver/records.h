@@ -33,6 +33,10 @@ enum class Status {
   kSystem,    // a system call failed; errno says why
 };
 
+// The status an NSS module reports (enum nss_status), which the actions of an
+// nsswitch.conf line test; h_errno travels beside it.
+enum class NssStatus { kSuccess, kNotFound, kUnavail, kTryAgain };
+
 struct NameResult {
   Address addresses[kMaxAddresses];
   int count = 0;

@@ -11,8 +11,6 @@ namespace aresolv {
 
 // What an NSS module reports: its status, h_errno and errno (the latter only
 // meaningful when h_errno is NETDB_INTERNAL).
-enum class NssStatus { kSuccess, kNotFound, kUnavail, kTryAgain };
-
 struct SourceReply {
   NssStatus status;
   int h_errno_value;
