@@ -113,8 +113,10 @@ void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int ale
   }
 }
 
+// c-ares leaves user-managed sockets exactly as opened: they must be
+// non-blocking, or a second read on a UDP socket blocks past every deadline.
 ares_socket_t open_socket(int domain, int type, int protocol, void* user) {
-  int fd = ::socket(domain, type | SOCK_CLOEXEC, protocol);
+  int fd = ::socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
   if (fd < 0 && (errno == EMFILE || errno == ENFILE))
     static_cast<Exchange*>(user)->socket_errno = errno;
   return fd;
