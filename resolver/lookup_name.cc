@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "resolver/base.h"
 #include "resolver/config.h"
@@ -47,8 +48,12 @@ void set_canonical(NameResult* out, const char* name) {
   copy_string(out->canonical_name, sizeof out->canonical_name, name);
 }
 
-// glibc's text_to_binary_address. Returns -1 when `name` is not numeric (and
-// AI_NUMERICHOST is not set), else 0 or an EAI_* code.
+// Returned by numeric_lookup for a name that is not a literal: EAI_* codes
+// are negative, so any positive value is free.
+constexpr int kNotNumeric = 1;
+
+// glibc's text_to_binary_address. Returns kNotNumeric when `name` is not
+// numeric (and AI_NUMERICHOST is not set), else 0 or an EAI_* code.
 int numeric_lookup(const char* name, int family, int flags, NameResult* out) {
   Address a;
   switch (parse_numeric_host(name, &a, family)) {
@@ -73,7 +78,7 @@ int numeric_lookup(const char* name, int family, int flags, NameResult* out) {
       if (family == AF_INET) return EAI_ADDRFAMILY;
       return EAI_NONAME;
     case NumericHost::kNotNumeric:
-      return (flags & AI_NUMERICHOST) ? EAI_NONAME : -1;
+      return (flags & AI_NUMERICHOST) ? EAI_NONAME : kNotNumeric;
   }
   out->add(a);
   if (flags & AI_CANONNAME) set_canonical(out, name);
@@ -91,7 +96,7 @@ bool is_rejected_dotted_number(const char* name) {
 }
 
 // glibc's try_simple_gethostbyname: AF_INET without AI_CANONNAME goes through
-// gethostbyname2_r and the generic NSS loop. Returns -1 when not applicable.
+// gethostbyname2_r and the generic NSS loop.
 int simple_ipv4_lookup(const LookupContext& context, const HostsLookupOrder& order,
                        const char* name, int flags, NameResult* out) {
   if (is_rejected_dotted_number(name)) return EAI_NONAME;
@@ -268,6 +273,29 @@ int nss_lookup(const LookupContext& context, const HostsLookupOrder& order, cons
   return 0;
 }
 
+// AI_IDN as glibc's __idna_to_dns_encoding classifies the name in the
+// caller's locale. ASCII names pass unchanged. glibc hands other names to
+// libidn2, which it loads with dlopen; we load nothing, so they fail as they
+// do in glibc when libidn2 is absent (see README, "Differences").
+int idn_check(const char* name) {
+  mbstate_t state;
+  memset(&state, 0, sizeof state);
+  const char* p = name;
+  const char* end = p + strlen(p) + 1;
+  for (;;) {
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, p, end - p, &state);
+    if (n == 0) return 0;
+    if (n == static_cast<size_t>(-2)) return EAI_IDN_ENCODE;
+    if (n == static_cast<size_t>(-1)) {
+      if (errno == EILSEQ) return EAI_IDN_ENCODE;
+      return errno == ENOMEM ? EAI_MEMORY : EAI_SYSTEM;
+    }
+    if (wc > 127) return EAI_IDN_ENCODE;
+    p += n;
+  }
+}
+
 }  // namespace
 
 int lookup_name(const char* name, int family, int flags, NameLookup* lookup) {
@@ -283,8 +311,11 @@ int lookup_name(const char* name, int family, int flags, NameLookup* lookup) {
     return 0;
   }
 
-  int rc = numeric_lookup(name, family, flags, out);
-  if (rc >= 0) return rc;
+  int rc = 0;
+  if ((flags & AI_IDN) && (rc = idn_check(name)) != 0) return rc;
+
+  rc = numeric_lookup(name, family, flags, out);
+  if (rc != kNotNumeric) return rc;
 
   // The context (resolv.conf and friends) is large: keep it off the caller's
   // stack frame chain as little as possible, but one copy is needed so that a

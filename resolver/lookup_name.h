@@ -16,7 +16,7 @@ struct NameLookup {
 
 // `name` is nullptr for a passive/loopback lookup without a node. `family`
 // is AF_UNSPEC, AF_INET or AF_INET6 (after AI_ADDRCONFIG narrowed it);
-// `flags` are the hints' ai_flags. Returns 0 or a positive EAI_* code; for
+// `flags` are the hints' ai_flags. Returns 0 or an EAI_* code (negative, as in glibc); for
 // EAI_SYSTEM, errno is set. The canonical name in the result is set only
 // with AI_CANONNAME, as glibc would report it.
 int lookup_name(const char* name, int family, int flags, NameLookup* out);

@@ -22,7 +22,7 @@ struct ServiceResult {
 };
 
 // `service` is nullptr when the caller gave none (or an empty string, or "*").
-// Returns 0 or a (positive) EAI_* code: EAI_SOCKTYPE, EAI_SERVICE, EAI_NONAME
+// Returns 0 or an EAI_* code: EAI_SOCKTYPE, EAI_SERVICE, EAI_NONAME
 // (AI_NUMERICSERV with a name), EAI_MEMORY.
 int lookup_service(const char* service, int socktype, int protocol, int flags,
                    const char* services_path, ServiceResult* out);

@@ -19,8 +19,8 @@ namespace {
 
 constexpr int kKnownFlags = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_ADDRCONFIG |
                             AI_V4MAPPED | AI_IDN | AI_CANONIDN | AI_NUMERICSERV | AI_ALL |
-                            0x0080 /* glibc's deprecated AI_IDN_ALLOW_UNASSIGNED */ |
-                            0x0100 /* and AI_IDN_USE_STD3_ASCII_RULES */;
+                            0x0100 /* glibc's deprecated AI_IDN_ALLOW_UNASSIGNED */ |
+                            0x0200 /* and AI_IDN_USE_STD3_ASCII_RULES */;
 
 bool is_v4mapped(const Address& a) {
   return a.family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(a.bytes));
