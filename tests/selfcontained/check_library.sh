@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# check_library.sh LIBRARY EXPORTS_MAP: libaresolv.so must be self-contained.
+#  - it needs libc only (libpthread/libdl tolerated for glibc < 2.34);
+#  - it exports exactly the libc names listed in the version script;
+#  - every symbol it imports comes from glibc (versioned GLIBC_*);
+#  - none of the heavy C++ runtime is inside (exceptions, unwinder, RTTI
+#    names, demangler, iostreams, locales), and no c-ares symbol is visible;
+#  - loading runs no constructor of ours (only the toolchain's frame_dummy).
+set -uo pipefail
+library=${1:?usage: check_library.sh LIBRARY EXPORTS_MAP}
+map=${2:?usage: check_library.sh LIBRARY EXPORTS_MAP}
+failures=0
+pass() { echo "ok:   $*"; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+needed=$(readelf -d "$library" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
+extra=$(grep -vE '^(libc\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux[-a-z0-9_.]*\.so\.[0-9]+)$' <<<"$needed")
+if [[ -z $extra ]]; then pass "NEEDED: $(tr '\n' ' ' <<<"$needed")"; else fail "NEEDED beyond libc: $extra"; fi
+
+# The names between "global:" and "local:" in the version script.
+wanted=$(sed -n '/global:/,/local:/p' "$map" | sed 's,/\*.*\*/,,' | tr -d ' \t;' |
+  grep -vE '^(global:|local:|)$' | sort -u)
+exported=$(nm -D --defined-only "$library" | awk '$2 != "A" {print $3}' | sed 's/@.*//' | sort -u)
+unexpected=$(comm -13 <(echo "$wanted") <(echo "$exported"))
+missing=$(comm -23 <(echo "$wanted") <(echo "$exported"))
+if [[ -z $unexpected ]]; then pass "exports only the $(wc -l <<<"$wanted") listed libc names"; else fail "exports names not in $map: $(tr '\n' ' ' <<<"$unexpected")"; fi
+if [[ -z $missing ]]; then pass "exports every listed name"; else fail "listed but not exported: $(tr '\n' ' ' <<<"$missing")"; fi
+
+foreign=$(nm -D --undefined-only "$library" | awk '{print $2}' |
+  grep -vE '@GLIBC_[0-9.]+$' | grep -vE '^(_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__gmon_start__)$')
+if [[ -z $foreign ]]; then pass "imports glibc symbols only"; else fail "imports from outside glibc: $(tr '\n' ' ' <<<"$foreign")"; fi
+
+heavy=$(nm "$library" 2>/dev/null | awk '{print $NF}' |
+  grep -E '__cxa_throw|__cxa_begin_catch|__gxx_personality|_Unwind_RaiseException|__cxa_demangle|_ZTI|_ZTS|_ZSt4cout|ios_base|_ZNSt6locale|__cxa_guard_acquire|_Znwm$|_ZdlPv' | sort -u | head -20)
+if [[ -z $heavy ]]; then pass "no C++ runtime machinery inside (exceptions, RTTI, demangler, iostreams, locales, operator new)"; else fail "C++ runtime parts inside: $(tr '\n' ' ' <<<"$heavy")"; fi
+
+visible_cares=$(nm -D "$library" | awk '{print $NF}' | grep -E '^ares_' | head)
+if [[ -z $visible_cares ]]; then pass "c-ares is embedded and hidden"; else fail "c-ares symbols visible: $visible_cares"; fi
+symbols=$(nm "$library")
+if grep -qE ' [tT] ares_init_options$' <<<"$symbols"; then pass "c-ares is linked in statically"; else fail "no c-ares inside"; fi
+
+init_size=$(readelf -d "$library" | awk '/INIT_ARRAYSZ/ {print $3}')
+if [[ ${init_size:-0} -le 8 ]]; then pass "no constructors of ours (INIT_ARRAYSZ ${init_size:-0})"; else fail "INIT_ARRAYSZ $init_size: something runs at load time"; fi
+
+size=$(stat -c %s "$library")
+echo "size: $size bytes"
+if ((failures == 0)); then echo "self-contained: all checks passed"; exit 0; fi
+echo "self-contained: $failures check(s) failed"
+exit 1
