@@ -3,6 +3,7 @@
 # sw64) and resolving correctly with libaresolv.so preloaded. Needs root (it
 # runs inside scripts/sandbox.sh); builds into build/ first if needed.
 #   scripts/demo.sh [NAME]     (default dual.test, a fixture name with A and AAAA)
+#   ARESOLV_SKIP_SETUP=1       do not run scripts/setup.sh (apt-get) first
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -10,6 +11,11 @@ build=${ARESOLV_BUILD_DIR:-$ARESOLV_ROOT/build}
 e2e=$build/tests/e2e
 
 if [[ ${__ARESOLV_DEMO_INNER:-} != 1 ]]; then
+  # One command on a fresh machine: install what is missing first.
+  if [[ ${ARESOLV_SKIP_SETUP:-} != 1 ]]; then
+    "$ARESOLV_ROOT/scripts/setup.sh" >"${TMPDIR:-/tmp}/aresolv-setup.log" 2>&1 ||
+      { cat "${TMPDIR:-/tmp}/aresolv-setup.log"; exit 1; }
+  fi
   if [[ ! -f $build/CMakeCache.txt ]]; then
     echo "demo: configuring $build"
     cmake -S "$ARESOLV_ROOT" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.demo.log" 2>&1 ||
