@@ -66,6 +66,8 @@ struct ResolvConf {
   bool no_aaaa = false;  // glibc 2.36
   bool trust_ad = false;
   bool no_reload = false;  // once loaded, the file is not checked again
+  // Only a res_n* caller can clear RES_RECURSE: queries then go out without RD.
+  bool no_recurse = false;
 };
 
 // Parses resolv.conf text. `localdomain` and `res_options` are the values of

@@ -305,6 +305,9 @@ struct QueryBuffers {
   }
 };
 
+int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange, DnsAnswers* answers,
+                  int* error);
+
 }  // namespace
 
 long dns_time_budget_ms(const ResolvConf& conf) {
@@ -330,8 +333,8 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
   int types[2] = {request.type, request.type2};
   for (int i = 0; i < exchange.slot_count; ++i) {
     int len = 0;
-    int status =
-        ares_create_query(request.name, request.cls, types[i], 0, 1, &buffers.q[i], &len, payload);
+    int status = ares_create_query(request.name, request.cls, types[i], 0, conf.no_recurse ? 0 : 1,
+                                   &buffers.q[i], &len, payload);
     if (status != ARES_SUCCESS) {
       *error = status == ARES_ENOMEM ? ENOMEM : EMSGSIZE;
       return -1;
@@ -340,7 +343,14 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
     exchange.slots[i].query = buffers.q[i];
     exchange.slots[i].query_len = len;
   }
+  return send_exchange(conf, dual, &exchange, answers, error);
+}
 
+namespace {
+
+int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsAnswers* answers,
+                  int* error) {
+  Exchange& exchange = *exchange_in;
   long hard_deadline = monotonic_ms() + dns_time_budget_ms(conf) + 1000;
   bool got_somewhere = false;
   // attempts:0 sends nothing at all; use-vc makes one pass over the servers.
@@ -414,6 +424,31 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
   }
   *error = got_somewhere ? ETIMEDOUT : ECONNREFUSED;
   return -1;
+}
+
+}  // namespace
+
+int dns_send_query(const ResolvConf& conf, const uint8_t* query, int query_len, uint8_t* answer,
+                   int answer_size, int* error) {
+  if (conf.nameserver_count <= 0) {
+    *error = ECONNREFUSED;
+    return -1;
+  }
+  // ares_send copies the query and puts its own ID in the copy; the caller
+  // matches the answer against the ID it chose.
+  Exchange exchange;
+  exchange.slot_count = 1;
+  exchange.slots[0].query = const_cast<uint8_t*>(query);
+  exchange.slots[0].query_len = query_len;
+  DnsAnswers answers;
+  answers.answer1 = answer;
+  answers.size1 = answer_size;
+  int ret = send_exchange(conf, false, &exchange, &answers, error);
+  if (ret > 0 && answer_size >= 2 && query_len >= 2) {
+    answer[0] = query[0];
+    answer[1] = query[1];
+  }
+  return ret;
 }
 
 }  // namespace aresolv

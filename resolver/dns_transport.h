@@ -53,6 +53,12 @@ int dns_send(void* unused_context, const ResolvConf& conf, const DnsSendRequest&
 
 inline DnsTransport default_dns_transport() { return DnsTransport{&dns_send, nullptr}; }
 
+// res_send: one caller-built query (ID, flags and any OPT record as given),
+// same server walk and return contract as dns_send; the answer carries the
+// query's ID.
+int dns_send_query(const ResolvConf& conf, const uint8_t* query, int query_len, uint8_t* answer,
+                   int answer_size, int* error);
+
 // glibc's total time budget for one request with these options, in
 // milliseconds (attempts x the per-server timeouts of send_dg).
 long dns_time_budget_ms(const ResolvConf& conf);
