@@ -148,17 +148,27 @@ def run_side(args, name, preload, total, reverse=False):
             part_providers, part_blocks = parse_blocks(text)
             providers.update(part_providers)
             if not part_blocks:
+                log.flush()
+                with open(log_path, errors="replace") as f:
+                    tail = "".join(f.readlines()[-6:])
                 raise RunFailed(
-                    "%s run: the probe produced no result (%s); see %s"
-                    % (name, describe_status(rc), log_path))
+                    "%s run: the probe produced no result (%s); the end of %s:\n%s"
+                    % (name, describe_status(rc), log_path, tail))
             blocks.update(part_blocks)
             last = max(part_blocks)
             if part_blocks[last][-1] != "end":
-                why = "TIMEOUT" if part_blocks[last][-1] == "TIMEOUT" else \
-                    "CRASH (%s)" % describe_status(rc)
+                why = ("TIMEOUT (no answer within %d s)" % args.query_timeout
+                       if part_blocks[last][-1] == "TIMEOUT" else
+                       "CRASH (%s)" % describe_status(rc))
                 if part_blocks[last][-1] == "TIMEOUT":
                     part_blocks[last].pop()
                 part_blocks[last].append("!!! probe died here: " + why)
+                skip = last
+                continue
+            if rc != 0 and last != total and rc != SKIP:
+                # The output is complete, so the probe died in freeaddrinfo.
+                part_blocks[last].append("!!! probe died here: CRASH after the output, "
+                                         "in freeaddrinfo (%s)" % describe_status(rc))
                 skip = last
                 continue
             if rc != 0 or last != total:
@@ -197,7 +207,7 @@ def classify(glibc, ares):
     if ares is None:
         return "missing in aresolv run"
     if any(l.startswith("!!! probe died") for l in ares):
-        return "aresolv " + ares[-1][len("!!! probe died here: "):].lower()
+        return "aresolv " + ares[-1][len("!!! probe died here: "):]
     g_ret, g_nodes = split_block(glibc)
     a_ret, a_nodes = split_block(ares)
     g_code = g_ret.split(" ")[1] if g_ret else "?"
@@ -331,7 +341,8 @@ def main():
                         help="differing queries shown in full (the rest: one line each)")
     parser.add_argument("--max-listed", type=int, default=200,
                         help="further differing queries listed one line each")
-    parser.add_argument("--query-timeout", type=int, default=30)
+    parser.add_argument("--query-timeout", type=int, default=10,
+                        help="seconds; glibc answers every query in the sandbox at once")
     args = parser.parse_args()
 
     must_run = os.environ.get("CI") == "true" or os.environ.get("ARESOLV_REQUIRE_ROOT") == "1"
