@@ -12,6 +12,7 @@
 
 #include "resolver/base.h"
 #include "resolver/file_snapshot.h"
+#include "resolver/file_table_cache.h"
 
 namespace aresolv {
 
@@ -289,78 +290,26 @@ Status hosts_table_by_addr(const HostsTable& t, const void* address, size_t leng
 
 namespace {
 
-struct HostsCache {
-  Mutex mutex;
-  HostsTable* table = nullptr;  // one reference held by the cache
-  char path[PATH_MAX] = {};
-};
+using Cache = FileTableCache<HostsTable, hosts_table_parse, hosts_table_release>;
+using TableRef = FileTableRef<Cache, HostsTable, hosts_table_release>;
 
-HostsCache g_cache;
+Cache g_cache;
 pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
 
-void reset_lock_in_child() { g_cache.mutex.reset_after_fork(); }
+void reset_lock_in_child() { g_cache.reset_after_fork(); }
 void register_atfork() { pthread_atfork(nullptr, nullptr, reset_lock_in_child); }
 
-// A reference to the table for `path` as the file is now, or nullptr with
-// `*status` set.
-HostsTable* acquire(const char* path, Status* status) {
+TableRef current_table(const char* path, Status* status) {
   pthread_once(&g_atfork_once, register_atfork);
-  FileIdentity now = identify_file(path);
-  {
-    LockGuard lock(g_cache.mutex);
-    HostsTable* t = g_cache.table;
-    if (t && t->identity == now && strcmp(g_cache.path, path) == 0) {
-      __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
-      return t;
-    }
-  }
-  // Parse outside the lock: other threads keep answering from the old table.
-  FileSnapshot snapshot;
-  if (!snapshot.load(path)) {
-    *status = errno == ENOMEM ? Status::kNoMemory : Status::kUnavail;
-    return nullptr;
-  }
-  HostsTable* fresh = hosts_table_parse(snapshot.data(), snapshot.size());
-  if (!fresh) {
-    *status = Status::kNoMemory;
-    return nullptr;
-  }
-  fresh->identity = snapshot.identity();
-  size_t path_length = strlen(path);
-  if (path_length >= sizeof g_cache.path) return fresh;  // used once, not cached
-  fresh->refs = 2;
-  HostsTable* old;
-  {
-    LockGuard lock(g_cache.mutex);
-    old = g_cache.table;
-    g_cache.table = fresh;
-    memcpy(g_cache.path, path, path_length + 1);
-  }
-  hosts_table_release(old);
-  return fresh;
+  return TableRef(g_cache, path, status);
 }
-
-class TableRef {
- public:
-  TableRef(const char* path, Status* status) : table_(acquire(path, status)) {
-    if (table_ && !table_->identity.exists) *status = Status::kUnavail;
-  }
-  ~TableRef() { hosts_table_release(table_); }
-  TableRef(const TableRef&) = delete;
-  TableRef& operator=(const TableRef&) = delete;
-  bool usable() const { return table_ && table_->identity.exists; }
-  const HostsTable& operator*() const { return *table_; }
-
- private:
-  HostsTable* table_;
-};
 
 }  // namespace
 
 Status hosts_by_name4(const char* path, bool multi, const char* name, NameResult* out) {
   reset(out, nullptr);
   Status status = Status::kUnavail;
-  TableRef table(path, &status);
+  TableRef table = current_table(path, &status);
   if (!table.usable()) return status;
   return hosts_table_by_name4(*table, multi, name, out);
 }
@@ -369,7 +318,7 @@ Status hosts_by_name3(const char* path, bool multi, const char* name, int family
                       AliasBuffer* aliases) {
   reset(out, aliases);
   Status status = Status::kUnavail;
-  TableRef table(path, &status);
+  TableRef table = current_table(path, &status);
   if (!table.usable()) return status;
   return hosts_table_by_name3(*table, multi, name, family, out, aliases);
 }
@@ -378,7 +327,7 @@ Status hosts_by_addr(const char* path, const void* address, size_t length, int f
                      NameResult* out, AliasBuffer* aliases) {
   reset(out, aliases);
   Status status = Status::kUnavail;
-  TableRef table(path, &status);
+  TableRef table = current_table(path, &status);
   if (!table.usable()) return status;
   return hosts_table_by_addr(*table, address, length, family, out, aliases);
 }

@@ -8,6 +8,7 @@
 
 #include "resolver/base.h"
 #include "resolver/file_snapshot.h"
+#include "resolver/file_table_cache.h"
 
 namespace aresolv {
 namespace {
@@ -221,79 +222,30 @@ Status services_table_name_by_port(const ServicesTable& t, uint16_t port_host_or
   return Status::kNotFound;
 }
 
-// ---- the shared, file-backed table (as in hosts.cc) --------------------------
+// ---- the shared, file-backed table -------------------------------------------
 
 namespace {
 
-struct ServicesCache {
-  Mutex mutex;
-  ServicesTable* table = nullptr;  // one reference held by the cache
-  char path[PATH_MAX] = {};
-};
+using Cache = FileTableCache<ServicesTable, services_table_parse, services_table_release>;
+using TableRef = FileTableRef<Cache, ServicesTable, services_table_release>;
 
-ServicesCache g_cache;
+Cache g_cache;
 pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
 
-void reset_lock_in_child() { g_cache.mutex.reset_after_fork(); }
+void reset_lock_in_child() { g_cache.reset_after_fork(); }
 void register_atfork() { pthread_atfork(nullptr, nullptr, reset_lock_in_child); }
 
-ServicesTable* acquire(const char* path, Status* status) {
+TableRef current_table(const char* path, Status* status) {
   pthread_once(&g_atfork_once, register_atfork);
-  FileIdentity now = identify_file(path);
-  {
-    LockGuard lock(g_cache.mutex);
-    ServicesTable* t = g_cache.table;
-    if (t && t->identity == now && strcmp(g_cache.path, path) == 0) {
-      __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
-      return t;
-    }
-  }
-  FileSnapshot snapshot;
-  if (!snapshot.load(path)) {
-    *status = errno == ENOMEM ? Status::kNoMemory : Status::kUnavail;
-    return nullptr;
-  }
-  ServicesTable* fresh = services_table_parse(snapshot.data(), snapshot.size());
-  if (!fresh) {
-    *status = Status::kNoMemory;
-    return nullptr;
-  }
-  fresh->identity = snapshot.identity();
-  size_t path_length = strlen(path);
-  if (path_length >= sizeof g_cache.path) return fresh;  // used once, not cached
-  fresh->refs = 2;
-  ServicesTable* old;
-  {
-    LockGuard lock(g_cache.mutex);
-    old = g_cache.table;
-    g_cache.table = fresh;
-    memcpy(g_cache.path, path, path_length + 1);
-  }
-  services_table_release(old);
-  return fresh;
+  return TableRef(g_cache, path, status);
 }
-
-class TableRef {
- public:
-  TableRef(const char* path, Status* status) : table_(acquire(path, status)) {
-    if (table_ && !table_->identity.exists) *status = Status::kUnavail;
-  }
-  ~TableRef() { services_table_release(table_); }
-  TableRef(const TableRef&) = delete;
-  TableRef& operator=(const TableRef&) = delete;
-  bool usable() const { return table_ && table_->identity.exists; }
-  const ServicesTable& operator*() const { return *table_; }
-
- private:
-  ServicesTable* table_;
-};
 
 }  // namespace
 
 Status services_port_by_name(const char* path, const char* name, const char* protocol,
                              uint16_t* port_host_order) {
   Status status = Status::kUnavail;
-  TableRef table(path, &status);
+  TableRef table = current_table(path, &status);
   if (!table.usable()) return status;
   return services_table_port_by_name(*table, name, protocol, port_host_order);
 }
@@ -301,7 +253,7 @@ Status services_port_by_name(const char* path, const char* name, const char* pro
 Status services_name_by_port(const char* path, uint16_t port_host_order, const char* protocol,
                              char* name, size_t size) {
   Status status = Status::kUnavail;
-  TableRef table(path, &status);
+  TableRef table = current_table(path, &status);
   if (!table.usable()) return status;
   return services_table_name_by_port(*table, port_host_order, protocol, name, size);
 }

@@ -1,0 +1,91 @@
+// One parsed configuration file shared by all threads: parsed once, parsed
+// again only when the file's identity changes (one stat per lookup), and
+// handed out by reference count so that a reader keeps its table while
+// another thread replaces it. Used for /etc/hosts and /etc/services.
+//
+// Table must have `int refs` and `FileIdentity identity` members; Parse
+// builds a table holding one reference (nullptr when memory ran out) and
+// Release drops one.
+#pragma once
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "resolver/base.h"
+#include "resolver/file_snapshot.h"
+#include "resolver/records.h"
+
+namespace aresolv {
+
+template <typename Table, Table* (*Parse)(const char*, size_t), void (*Release)(Table*)>
+class FileTableCache {
+ public:
+  // A reference to the table for `path` as the file is now, or nullptr with
+  // `*status` set (kUnavail: unreadable; kNoMemory).
+  Table* acquire(const char* path, Status* status) {
+    FileIdentity now = identify_file(path);
+    {
+      LockGuard lock(mutex_);
+      Table* t = table_;
+      if (t && t->identity == now && strcmp(path_, path) == 0) {
+        __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+        return t;
+      }
+    }
+    // Parse outside the lock: other threads keep answering from the old table.
+    FileSnapshot snapshot;
+    if (!snapshot.load(path)) {
+      *status = errno == ENOMEM ? Status::kNoMemory : Status::kUnavail;
+      return nullptr;
+    }
+    Table* fresh = Parse(snapshot.data(), snapshot.size());
+    if (!fresh) {
+      *status = Status::kNoMemory;
+      return nullptr;
+    }
+    fresh->identity = snapshot.identity();
+    size_t path_length = strlen(path);
+    if (path_length >= sizeof path_) return fresh;  // used once, not cached
+    fresh->refs = 2;
+    Table* old;
+    {
+      LockGuard lock(mutex_);
+      old = table_;
+      table_ = fresh;
+      memcpy(path_, path, path_length + 1);
+    }
+    Release(old);
+    return fresh;
+  }
+
+  // For the child after fork(): another thread may have held the lock.
+  void reset_after_fork() { mutex_.reset_after_fork(); }
+
+ private:
+  Mutex mutex_;
+  Table* table_ = nullptr;  // one reference held by the cache
+  char path_[PATH_MAX] = {};
+};
+
+// Holds one reference for the duration of a lookup. A file that does not
+// exist gives an unusable reference and kUnavail.
+template <typename Cache, typename Table, void (*Release)(Table*)>
+class FileTableRef {
+ public:
+  FileTableRef(Cache& cache, const char* path, Status* status)
+      : table_(cache.acquire(path, status)) {
+    if (table_ && !table_->identity.exists) *status = Status::kUnavail;
+  }
+  ~FileTableRef() { Release(table_); }
+  FileTableRef(const FileTableRef&) = delete;
+  FileTableRef& operator=(const FileTableRef&) = delete;
+  bool usable() const { return table_ && table_->identity.exists; }
+  const Table& operator*() const { return *table_; }
+
+ private:
+  Table* table_;
+};
+
+}  // namespace aresolv
