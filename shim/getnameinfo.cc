@@ -1,0 +1,13 @@
+// getnameinfo: the entry point over resolver/nameinfo.h, never entering NSS
+// (neither gethostbyaddr_r's sources nor getservbyport_r).
+#include <netdb.h>
+
+#include "resolver/nameinfo.h"
+#include "shim/export.h"
+
+ARESOLV_EXPORT int getnameinfo(const struct sockaddr *address, socklen_t address_length, char *host,
+                               socklen_t host_length, char *service, socklen_t service_length,
+                               int flags) {
+  return aresolv::name_info(address, address_length, host, host_length, service, service_length,
+                            flags);
+}
