@@ -275,6 +275,12 @@ def main():
     for name in primary_names:
         q.add(name, "http", ("AF_UNSPEC", "SOCK_STREAM", "0", "AI_CANONNAME"))
         q.add(name, "53", ("AF_UNSPEC", "0", "0", "0"))
+    q.section("fixture names x families x socktypes, service known for tcp and udp")
+    both_service = next((n for n, p in services.items() if p == {"tcp", "udp"}), "domain")
+    for name in primary_names:
+        for family in ("AF_UNSPEC", "AF_INET", "AF_INET6"):
+            for socktype in ("0", "SOCK_DGRAM", "SOCK_RAW"):
+                q.add(name, both_service, (family, socktype, "0", "AI_V4MAPPED"))
     q.section("letter case variants")
     for name in case_names:
         for hints in (("AF_UNSPEC", "SOCK_STREAM", "0", GO_FLAGS),
@@ -310,6 +316,9 @@ def main():
     q.add(None, None, ("AF_UNSPEC", "0", "0", "AI_PASSIVE"))
     q.add("", None, None)
     q.add("", "", None)
+    q.add("*", "*", None)
+    q.add("*", None, ("AF_UNSPEC", "SOCK_STREAM", "0", "AI_PASSIVE"))
+    q.add("*", "80", ("AF_UNSPEC", "SOCK_STREAM", "0", "AI_CANONNAME"))
 
     # ---------------------------------------------------------------- flags
     flag_sets = [
@@ -344,7 +353,7 @@ def main():
                     ["http", "https", "domain", "HTTP", "Domain",
                      "0", "1", "80", "65535", "65536", "99999", "4294967376", "-1", "+80",
                      "080", "0x50", "1e2", " 80", "80 ", "80x", "8 0", "", "nosuchservice",
-                     "http/tcp", "x" * 300])
+                     "http/tcp", "*", "x" * 300])
     service_hints = [
         None,
         ("AF_UNSPEC", "0", "0", "0"),
@@ -413,7 +422,7 @@ def main():
 
     # ----------------------------------------------------------- odd names
     odd_names = [
-        "", " ", "-", ".", "..", "...", "a..b.test", ".a4.test", "a4.test..", "test", "test.",
+        "", " ", "-", "*", "**", ".", "..", "...", "a..b.test", ".a4.test", "a4.test..", "test", "test.",
         "a_b.test", "under_score", "a4.test%lo", "a4.test:80", "a4.test/24", "a4 .test",
         "a4.test\n", "\x01", "*", "*.wild.test", "\u00e9cole.test", "b\u00fccher.test",
         "xn--bcher-kva.test", "1234", "1234.test", "123.45", "0x1g", "localhost.localdomain",
