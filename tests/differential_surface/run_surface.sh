@@ -1,5 +1,5 @@
 #!/bin/sh
-# Differential test of gethostby*: glibc against libaresolv.so, in the sandbox.
+# Differential test of gethostby* and getnameinfo: glibc against libaresolv.so, in the sandbox.
 #   run_surface.sh --probe PATH/surface_probe --library PATH/libaresolv.so \
 #       --queries FILE --workdir DIR
 # Runs the probe twice through glibc (the two must agree) and once with
