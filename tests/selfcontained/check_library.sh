@@ -30,6 +30,12 @@ foreign=$(nm -D --undefined-only "$library" | awk '{print $2}' |
   grep -vE '@GLIBC_[0-9.]+$' | grep -vE '^(_ITM_deregisterTMCloneTable|_ITM_registerTMCloneTable|__gmon_start__)$')
 if [[ -z $foreign ]]; then pass "imports glibc symbols only"; else fail "imports from outside glibc: $(tr '\n' ' ' <<<"$foreign")"; fi
 
+# Nothing that enters NSS or loads code may even be imported (getaddrinfo_a
+# may start threads, so pthread_create is allowed).
+nss=$(nm -D --undefined-only "$library" | awk '{print $2}' | sed 's/@.*//' |
+  grep -E '^(getserv|gethostby|getpw|getgr|getaddrinfo$|getnameinfo$|__nss_|dlopen|dlmopen|_nss_)' | sort -u)
+if [[ -z $nss ]]; then pass "imports nothing that enters NSS or loads code"; else fail "imports NSS or loader entry points: $(tr '\n' ' ' <<<"$nss")"; fi
+
 heavy=$(nm "$library" 2>/dev/null | awk '{print $NF}' |
   grep -E '__cxa_throw|__cxa_begin_catch|__gxx_personality|_Unwind_RaiseException|__cxa_demangle|_ZTI|_ZTS|_ZSt4cout|ios_base|_ZNSt6locale|__cxa_guard_acquire|_Znwm$|_ZdlPv' | sort -u | head -20)
 if [[ -z $heavy ]]; then pass "no C++ runtime machinery inside (exceptions, RTTI, demangler, iostreams, locales, operator new)"; else fail "C++ runtime parts inside: $(tr '\n' ' ' <<<"$heavy")"; fi
