@@ -287,8 +287,14 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
 
 // Copies a response into a caller buffer; a response longer than the buffer
 // is cut and marked truncated, and its full length is returned.
-int deliver(const uint8_t* response, int len, uint8_t* buffer, int size, bool trust_ad) {
+int deliver(const uint8_t* response, int len, uint8_t* buffer, int size, bool trust_ad,
+            int udp_limit = 0) {
   int n = len < size ? len : size;
+  if (udp_limit > 0 && len <= udp_limit) {
+    if (n > 0) memcpy(buffer, response, static_cast<size_t>(n));
+    if (n >= 4 && !trust_ad) buffer[3] &= static_cast<uint8_t>(~0x20);
+    return n;
+  }
   if (n > 0) memcpy(buffer, response, static_cast<size_t>(n));
   if (n >= 4) {
     if (!trust_ad) buffer[3] &= static_cast<uint8_t>(~0x20);  // mask_ad_bit
@@ -351,6 +357,7 @@ namespace {
 int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsAnswers* answers,
                   int* error) {
   Exchange& exchange = *exchange_in;
+  int udp_limit = conf.use_vc ? 0 : answers->udp_limit;
   long hard_deadline = monotonic_ms() + dns_time_budget_ms(conf) + 1000;
   bool got_somewhere = false;
   // attempts:0 sends nothing at all; use-vc makes one pass over the servers.
@@ -413,10 +420,10 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
         }
         if (usable1)
           answers->len1 = deliver(first->response.get(), first->response_len, answers->answer1,
-                                  answers->size1, conf.trust_ad);
+                                  answers->size1, conf.trust_ad, udp_limit);
         if (usable2)
           answers->len2 = deliver(second->response.get(), second->response_len, answers->answer2,
-                                  answers->size2, conf.trust_ad);
+                                  answers->size2, conf.trust_ad, udp_limit);
         *error = 0;
         return answers->len1;
       }
@@ -443,6 +450,7 @@ int dns_send_query(const ResolvConf& conf, const uint8_t* query, int query_len, 
   DnsAnswers answers;
   answers.answer1 = answer;
   answers.size1 = answer_size;
+  answers.udp_limit = 512;
   int ret = send_exchange(conf, false, &exchange, &answers, error);
   if (ret > 0 && answer_size >= 2 && query_len >= 2) {
     answer[0] = query[0];

@@ -22,6 +22,11 @@ struct DnsAnswers {
   uint8_t* answer2 = nullptr;
   int size2 = 0;
   int len2 = 0;
+  // The buffers are the receive buffers themselves (the res_* API, glibc's
+  // send_dg without anscp): a UDP response longer than a buffer is cut there
+  // by recvfrom, its length becomes the buffer size and TC is left alone.
+  // 0 means not; otherwise the largest response that can come over UDP.
+  int udp_limit = 0;
 };
 
 struct DnsSendRequest {

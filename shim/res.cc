@@ -121,6 +121,7 @@ int lookup(struct __res_state* statp, Kind kind, const char* name, const char* d
   answers.size1 = anslen;
   aresolv::DnsOutcome outcome;
   int payload = aresolv::dns_edns_payload_for_buffer(anslen);
+  answers.udp_limit = conf.edns0 && payload > 512 ? payload : 512;
   int ret;
   switch (kind) {
     case Kind::kQuery:
