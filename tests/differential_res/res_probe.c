@@ -12,12 +12,37 @@
 #include <string.h>
 
 static const char *const kNames[] = {
-    "a4.test", "a6.test", "dual.test", "cname1.test", "cname4.test", "cname-nodata.test",
-    "cname-cross.test", "txtonly.test", "mxonly.test", "missing.test", "intra", "shared",
-    "dotted.sub", "labhost", "cname-search", "wild.test", "x.y.wild.test", "big4.test",
-    "big6.test", "bigdual.test", "99.100.51.198.in-addr.arpa", "1.100.51.198.in-addr.arpa",
-    "5.113.0.203.in-addr.arpa", "10.2.0.192.in-addr.arpa", "a4.test.", "intra.", "nosuchlabel",
-    "", ".", "bad..name", "local\\.escaped.test",
+    "a4.test",
+    "a6.test",
+    "dual.test",
+    "cname1.test",
+    "cname4.test",
+    "cname-nodata.test",
+    "cname-cross.test",
+    "txtonly.test",
+    "mxonly.test",
+    "missing.test",
+    "intra",
+    "shared",
+    "dotted.sub",
+    "labhost",
+    "cname-search",
+    "wild.test",
+    "x.y.wild.test",
+    "big4.test",
+    "big6.test",
+    "bigdual.test",
+    "99.100.51.198.in-addr.arpa",
+    "1.100.51.198.in-addr.arpa",
+    "5.113.0.203.in-addr.arpa",
+    "10.2.0.192.in-addr.arpa",
+    "a4.test.",
+    "intra.",
+    "nosuchlabel",
+    "",
+    ".",
+    "bad..name",
+    "local\\.escaped.test",
 };
 static const int kTypes[] = {ns_t_a, ns_t_aaaa, ns_t_cname, ns_t_mx, ns_t_txt, ns_t_ptr};
 static const char *const kTypeNames[] = {"A", "AAAA", "CNAME", "MX", "TXT", "PTR"};
@@ -105,8 +130,8 @@ int main(void) {
           unsigned char query[512];
           printf("case res_mkquery+res_send %s %s %d\n", name, kTypeNames[t], size);
           h_errno = 9999;
-          int qlen = res_mkquery(ns_o_query, name, ns_c_in, type, NULL, 0, NULL, query,
-                                 sizeof query);
+          int qlen =
+              res_mkquery(ns_o_query, name, ns_c_in, type, NULL, 0, NULL, query, sizeof query);
           printf("  mkquery=%d ", qlen);
           for (int i = 2; i < qlen; ++i) printf("%02x", query[i]);
           printf("\n");
