@@ -171,6 +171,10 @@ struct Settings {
   const char* resolv_multi = nullptr;  // RESOLV_MULTI (also when secure_execution)
   const char* hostaliases = nullptr;   // HOSTALIASES
   bool debug = false;                  // ARESOLV_DEBUG=1
+  // The kill switch and the NSS fallback by environment (shim/passthrough.h);
+  // their files under /etc/aresolv work in secure-execution processes too.
+  bool disabled = false;      // ARESOLV_DISABLE=1
+  bool nss_fallback = false;  // ARESOLV_NSS_FALLBACK=1
 };
 
 // The settings of this process, read from the environment on first call and

@@ -27,6 +27,12 @@ const char* copy_env(const char* name) {
   return copy;
 }
 
+// Set, non-empty and not "0".
+bool env_flag(const char* name) {
+  const char* value = getenv(name);
+  return value != nullptr && value[0] != '\0' && strcmp(value, "0") != 0;
+}
+
 void override_path(const char** path, const char* variable) {
   const char* value = copy_env(variable);
   if (value != nullptr && value[0] != '\0') *path = value;
@@ -50,8 +56,9 @@ void read_settings() {
   s.localdomain = copy_env("LOCALDOMAIN");
   s.res_options = copy_env("RES_OPTIONS");
   s.hostaliases = copy_env("HOSTALIASES");
-  const char* debug = getenv("ARESOLV_DEBUG");
-  s.debug = debug != nullptr && debug[0] != '\0' && strcmp(debug, "0") != 0;
+  s.debug = env_flag("ARESOLV_DEBUG");
+  s.disabled = env_flag("ARESOLV_DISABLE");
+  s.nss_fallback = env_flag("ARESOLV_NSS_FALLBACK");
 }
 
 // ---- cached configuration ---------------------------------------------------
