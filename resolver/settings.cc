@@ -33,9 +33,16 @@ bool env_flag(const char* name) {
   return value != nullptr && value[0] != '\0' && strcmp(value, "0") != 0;
 }
 
-void override_path(const char** path, const char* variable) {
+// Returns whether the variable gave a path (an empty value gives none).
+bool override_path(const char** path, const char* variable) {
   const char* value = copy_env(variable);
-  if (value != nullptr && value[0] != '\0') *path = value;
+  if (value == nullptr) return false;
+  if (value[0] == '\0') {
+    free(const_cast<char*>(value));
+    return false;
+  }
+  *path = value;
+  return true;
 }
 
 void read_settings() {
@@ -46,12 +53,14 @@ void read_settings() {
   s.resolv_multi = copy_env("RESOLV_MULTI");
   if (s.secure_execution) return;
 
-  override_path(&s.host_conf_path, "RESOLV_HOST_CONF");  // glibc's own override
+  // Ours wins over glibc's own override; the loser is never copied (a copy
+  // replaced here would be lost).
+  if (!override_path(&s.host_conf_path, "ARESOLV_HOST_CONF"))
+    override_path(&s.host_conf_path, "RESOLV_HOST_CONF");
   override_path(&s.resolv_conf_path, "ARESOLV_RESOLV_CONF");
   override_path(&s.hosts_path, "ARESOLV_HOSTS");
   override_path(&s.services_path, "ARESOLV_SERVICES");
   override_path(&s.nsswitch_path, "ARESOLV_NSSWITCH_CONF");
-  override_path(&s.host_conf_path, "ARESOLV_HOST_CONF");
   override_path(&s.gai_conf_path, "ARESOLV_GAI_CONF");
   s.localdomain = copy_env("LOCALDOMAIN");
   s.res_options = copy_env("RES_OPTIONS");
