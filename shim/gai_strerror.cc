@@ -5,8 +5,11 @@
 #include <netdb.h>
 
 #include "shim/export.h"
+#include "shim/passthrough.h"
 
 namespace {
+
+aresolv::LibcFunction libc_gai_strerror("gai_strerror");
 
 struct Message {
   int code;
@@ -36,6 +39,9 @@ constexpr Message kMessages[] = {
 }  // namespace
 
 ARESOLV_EXPORT const char* gai_strerror(int code) {
+  if (auto libc = aresolv::libc_target<decltype(&gai_strerror)>(libc_gai_strerror,
+                                                                aresolv::Forward::kOnKillSwitch))
+    return libc(code);
   const char* text = "Unknown error";
   for (const Message& m : kMessages) {
     if (m.code == code) {

@@ -13,6 +13,7 @@
 #include "resolver/sort.h"
 #include "shim/addrinfo_builder.h"
 #include "shim/export.h"
+#include "shim/passthrough.h"
 
 namespace aresolv {
 namespace {
@@ -85,15 +86,28 @@ int resolve(const char* node, const char* service, const struct addrinfo* hints,
   return 0;
 }
 
+LibcFunction libc_getaddrinfo("getaddrinfo");
+LibcFunction libc_freeaddrinfo("freeaddrinfo");
+
 }  // namespace
 }  // namespace aresolv
 
 ARESOLV_EXPORT int getaddrinfo(const char* node, const char* service, const struct addrinfo* hints,
                                struct addrinfo** result) {
+  if (auto libc = aresolv::libc_target<decltype(&getaddrinfo)>(
+          aresolv::libc_getaddrinfo, aresolv::Forward::kOnKillSwitchOrNss))
+    return libc(node, service, hints, result);
   int saved_errno = errno;
   int rc = aresolv::resolve(node, service, hints, result);
   if (rc != EAI_SYSTEM) errno = saved_errno;
   return rc;
 }
 
-ARESOLV_EXPORT void freeaddrinfo(struct addrinfo* list) { aresolv::free_addrinfo_list(list); }
+// Our lists and glibc's have the same layout, so either function frees
+// either list: a switch flipped between the two calls does no harm.
+ARESOLV_EXPORT void freeaddrinfo(struct addrinfo* list) {
+  if (auto libc = aresolv::libc_target<decltype(&freeaddrinfo)>(aresolv::libc_freeaddrinfo,
+                                                                aresolv::Forward::kOnKillSwitch))
+    return libc(list);
+  aresolv::free_addrinfo_list(list);
+}

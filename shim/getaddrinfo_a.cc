@@ -17,6 +17,7 @@
 #include <atomic>
 
 #include "shim/export.h"
+#include "shim/passthrough.h"
 
 namespace {
 
@@ -34,6 +35,18 @@ struct Request {
   RequestState state;
   Request* next;
 };
+
+using aresolv::Forward;
+using aresolv::libc_target;
+using aresolv::LibcFunction;
+
+// libc's own, for the kill switch (in libanl before glibc 2.34). Requests
+// started there stay libc's: gai_cancel and gai_suspend send requests we do
+// not know to libc, whatever the switch says by then.
+LibcFunction libc_getaddrinfo_a("getaddrinfo_a");
+LibcFunction libc_gai_error("gai_error");
+LibcFunction libc_gai_cancel("gai_cancel");
+LibcFunction libc_gai_suspend("gai_suspend");
 
 pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
 Request* g_requests = nullptr;  // queued and running, under g_mutex
@@ -164,6 +177,8 @@ void* run_request(void* arg) {
 }  // namespace
 
 ARESOLV_EXPORT int getaddrinfo_a(int mode, struct gaicb* list[], int ent, struct sigevent* sig) {
+  if (auto libc = libc_target<decltype(&getaddrinfo_a)>(libc_getaddrinfo_a, Forward::kOnKillSwitch))
+    return libc(mode, list, ent, sig);
   if (mode != GAI_WAIT && mode != GAI_NOWAIT) {
     errno = EINVAL;
     return EAI_SYSTEM;
@@ -242,13 +257,21 @@ ARESOLV_EXPORT int getaddrinfo_a(int mode, struct gaicb* list[], int ent, struct
   return result;
 }
 
-ARESOLV_EXPORT int gai_error(struct gaicb* req) { return req->__return; }
+ARESOLV_EXPORT int gai_error(struct gaicb* req) {
+  if (auto libc = libc_target<decltype(&gai_error)>(libc_gai_error, Forward::kOnKillSwitch))
+    return libc(req);
+  return req->__return;
+}
 
 ARESOLV_EXPORT int gai_cancel(struct gaicb* req) {
   pthread_mutex_lock(&g_mutex);
   Request* request = find_request(req);
   if (request == nullptr) {
     pthread_mutex_unlock(&g_mutex);
+    // Not ours: libc's, if the kill switch was on when it started (glibc
+    // answers EAI_ALLDONE for requests it does not know either).
+    if (auto libc = reinterpret_cast<decltype(&gai_cancel)>(libc_gai_cancel.address()))
+      return libc(req);
     return EAI_ALLDONE;
   }
   if (request->state == RequestState::kRunning) {
@@ -281,12 +304,20 @@ ARESOLV_EXPORT int gai_suspend(const struct gaicb* const list[], int ent,
   for (;;) {
     int seen = g_completions.load(std::memory_order_acquire);
     int in_progress = 0;
+    int foreign_in_progress = 0;  // libc's, started while the kill switch was on
     pthread_mutex_lock(&g_mutex);
     for (int i = 0; i < ent; ++i) {
-      if (list[i] == nullptr) continue;
-      if (list[i]->__return == EAI_INPROGRESS && find_request(list[i]) != nullptr) ++in_progress;
+      if (list[i] == nullptr || list[i]->__return != EAI_INPROGRESS) continue;
+      if (find_request(list[i]) != nullptr)
+        ++in_progress;
+      else
+        ++foreign_in_progress;
     }
     pthread_mutex_unlock(&g_mutex);
+    if (first && in_progress == 0 && foreign_in_progress > 0) {
+      if (auto libc = reinterpret_cast<decltype(&gai_suspend)>(libc_gai_suspend.address()))
+        return libc(list, ent, timeout);
+    }
     // glibc: nothing in progress at the call is EAI_ALLDONE; once waiting,
     // any completion among them ends the wait.
     if (in_progress == 0) return first ? EAI_ALLDONE : 0;

@@ -5,31 +5,65 @@
 #include "resolver/hostent_lookup.h"
 #include "shim/export.h"
 #include "shim/hostent_builder.h"
+#include "shim/passthrough.h"
+
+namespace {
+
+using aresolv::Forward;
+using aresolv::libc_target;
+using aresolv::LibcFunction;
+
+LibcFunction libc_gethostbyname_r("gethostbyname_r");
+LibcFunction libc_gethostbyname2_r("gethostbyname2_r");
+LibcFunction libc_gethostbyaddr_r("gethostbyaddr_r");
+LibcFunction libc_gethostbyname("gethostbyname");
+LibcFunction libc_gethostbyname2("gethostbyname2");
+LibcFunction libc_gethostbyaddr("gethostbyaddr");
+
+}  // namespace
 
 ARESOLV_EXPORT int gethostbyname_r(const char *name, struct hostent *result_buf, char *buf,
                                    size_t buflen, struct hostent **result, int *h_errnop) {
+  if (auto libc = libc_target<decltype(&gethostbyname_r)>(libc_gethostbyname_r,
+                                                          Forward::kOnKillSwitchOrNss))
+    return libc(name, result_buf, buf, buflen, result, h_errnop);
   return aresolv::hostent_by_name(name, AF_INET, result_buf, buf, buflen, result, h_errnop);
 }
 
 ARESOLV_EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *result_buf, char *buf,
                                     size_t buflen, struct hostent **result, int *h_errnop) {
+  if (auto libc = libc_target<decltype(&gethostbyname2_r)>(libc_gethostbyname2_r,
+                                                           Forward::kOnKillSwitchOrNss))
+    return libc(name, af, result_buf, buf, buflen, result, h_errnop);
   return aresolv::hostent_by_name(name, af, result_buf, buf, buflen, result, h_errnop);
 }
 
 ARESOLV_EXPORT int gethostbyaddr_r(const void *addr, socklen_t len, int type,
                                    struct hostent *result_buf, char *buf, size_t buflen,
                                    struct hostent **result, int *h_errnop) {
+  if (auto libc = libc_target<decltype(&gethostbyaddr_r)>(libc_gethostbyaddr_r,
+                                                          Forward::kOnKillSwitchOrNss))
+    return libc(addr, len, type, result_buf, buf, buflen, result, h_errnop);
   return aresolv::hostent_by_addr(addr, len, type, result_buf, buf, buflen, result, h_errnop);
 }
 
 ARESOLV_EXPORT struct hostent *gethostbyname(const char *name) {
+  if (auto libc =
+          libc_target<decltype(&gethostbyname)>(libc_gethostbyname, Forward::kOnKillSwitchOrNss))
+    return libc(name);
   return aresolv::nonreentrant_by_name(name, AF_INET);
 }
 
 ARESOLV_EXPORT struct hostent *gethostbyname2(const char *name, int af) {
+  if (auto libc =
+          libc_target<decltype(&gethostbyname2)>(libc_gethostbyname2, Forward::kOnKillSwitchOrNss))
+    return libc(name, af);
   return aresolv::nonreentrant_by_name(name, af);
 }
 
 ARESOLV_EXPORT struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type) {
+  if (auto libc =
+          libc_target<decltype(&gethostbyaddr)>(libc_gethostbyaddr, Forward::kOnKillSwitchOrNss))
+    return libc(addr, len, type);
   return aresolv::nonreentrant_by_addr(addr, len, type);
 }

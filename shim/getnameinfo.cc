@@ -4,10 +4,18 @@
 
 #include "resolver/nameinfo.h"
 #include "shim/export.h"
+#include "shim/passthrough.h"
+
+namespace {
+aresolv::LibcFunction libc_getnameinfo("getnameinfo");
+}  // namespace
 
 ARESOLV_EXPORT int getnameinfo(const struct sockaddr *address, socklen_t address_length, char *host,
                                socklen_t host_length, char *service, socklen_t service_length,
                                int flags) {
+  if (auto libc = aresolv::libc_target<decltype(&getnameinfo)>(
+          libc_getnameinfo, aresolv::Forward::kOnKillSwitchOrNss))
+    return libc(address, address_length, host, host_length, service, service_length, flags);
   return aresolv::name_info(address, address_length, host, host_length, service, service_length,
                             flags);
 }

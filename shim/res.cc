@@ -16,6 +16,7 @@
 #include "resolver/dns_transport.h"
 #include "resolver/res_state.h"
 #include "shim/export.h"
+#include "shim/passthrough.h"
 
 // resolv.h renames these three to their __res_* spellings; we define both.
 #undef res_init
@@ -175,11 +176,37 @@ int mkquery_common(struct __res_state* statp, int op, const char* dname, int cls
                              (statp->options & RES_TRUSTAD) != 0, buf, buflen);
 }
 
+using aresolv::Forward;
+using aresolv::libc_target;
+using aresolv::LibcFunction;
+
+// libc has res_init, res_ninit and res_nclose only as __res_*; the others are
+// res_* since 2.34 and __res_* in older libresolv.
+LibcFunction libc_res_ninit("__res_ninit");
+LibcFunction libc_res_init("__res_init");
+LibcFunction libc_res_nclose("__res_nclose");
+LibcFunction libc_res_nquery("res_nquery", "__res_nquery");
+LibcFunction libc_res_nsearch("res_nsearch", "__res_nsearch");
+LibcFunction libc_res_nquerydomain("res_nquerydomain", "__res_nquerydomain");
+LibcFunction libc_res_query("res_query", "__res_query");
+LibcFunction libc_res_search("res_search", "__res_search");
+LibcFunction libc_res_querydomain("res_querydomain", "__res_querydomain");
+LibcFunction libc_res_nmkquery("res_nmkquery", "__res_nmkquery");
+LibcFunction libc_res_mkquery("res_mkquery", "__res_mkquery");
+LibcFunction libc_res_nsend("res_nsend", "__res_nsend");
+LibcFunction libc_res_send("res_send", "__res_send");
+
 }  // namespace
 
-ARESOLV_EXPORT int res_ninit(res_state statp) { return vinit(statp, false); }
+ARESOLV_EXPORT int res_ninit(res_state statp) {
+  if (auto libc = libc_target<decltype(&res_ninit)>(libc_res_ninit, Forward::kOnKillSwitch))
+    return libc(statp);
+  return vinit(statp, false);
+}
 
 ARESOLV_EXPORT int res_init(void) {
+  if (auto libc = libc_target<decltype(&res_init)>(libc_res_init, Forward::kOnKillSwitch))
+    return libc();
   struct __res_state* statp = &_res;
   // res_libc.c: values a program stored before the first res_init survive.
   if (!statp->retrans) statp->retrans = RES_TIMEOUT;
@@ -192,47 +219,71 @@ ARESOLV_EXPORT int res_init(void) {
   return vinit(statp, true);
 }
 
-ARESOLV_EXPORT void res_nclose(res_state statp) { aresolv::close_res_state(statp); }
+// glibc's and our res_state keep the same malloc'ed extension, so either
+// function closes a state the other filled.
+ARESOLV_EXPORT void res_nclose(res_state statp) {
+  if (auto libc = libc_target<decltype(&res_nclose)>(libc_res_nclose, Forward::kOnKillSwitch))
+    return libc(statp);
+  aresolv::close_res_state(statp);
+}
 
 ARESOLV_EXPORT int res_nquery(res_state statp, const char* name, int cls, int type,
                               unsigned char* answer, int anslen) {
+  if (auto libc = libc_target<decltype(&res_nquery)>(libc_res_nquery, Forward::kOnKillSwitch))
+    return libc(statp, name, cls, type, answer, anslen);
   return lookup(statp, Kind::kQuery, name, nullptr, cls, type, answer, anslen);
 }
 
 ARESOLV_EXPORT int res_nsearch(res_state statp, const char* name, int cls, int type,
                                unsigned char* answer, int anslen) {
+  if (auto libc = libc_target<decltype(&res_nsearch)>(libc_res_nsearch, Forward::kOnKillSwitch))
+    return libc(statp, name, cls, type, answer, anslen);
   return lookup(statp, Kind::kSearch, name, nullptr, cls, type, answer, anslen);
 }
 
 ARESOLV_EXPORT int res_nquerydomain(res_state statp, const char* name, const char* domain, int cls,
                                     int type, unsigned char* answer, int anslen) {
+  if (auto libc =
+          libc_target<decltype(&res_nquerydomain)>(libc_res_nquerydomain, Forward::kOnKillSwitch))
+    return libc(statp, name, domain, cls, type, answer, anslen);
   return lookup(statp, Kind::kQueryDomain, name, domain, cls, type, answer, anslen);
 }
 
 ARESOLV_EXPORT int res_query(const char* name, int cls, int type, unsigned char* answer,
                              int anslen) {
+  if (auto libc = libc_target<decltype(&res_query)>(libc_res_query, Forward::kOnKillSwitch))
+    return libc(name, cls, type, answer, anslen);
   return thread_lookup(Kind::kQuery, name, nullptr, cls, type, answer, anslen);
 }
 
 ARESOLV_EXPORT int res_search(const char* name, int cls, int type, unsigned char* answer,
                               int anslen) {
+  if (auto libc = libc_target<decltype(&res_search)>(libc_res_search, Forward::kOnKillSwitch))
+    return libc(name, cls, type, answer, anslen);
   return thread_lookup(Kind::kSearch, name, nullptr, cls, type, answer, anslen);
 }
 
 ARESOLV_EXPORT int res_querydomain(const char* name, const char* domain, int cls, int type,
                                    unsigned char* answer, int anslen) {
+  if (auto libc =
+          libc_target<decltype(&res_querydomain)>(libc_res_querydomain, Forward::kOnKillSwitch))
+    return libc(name, domain, cls, type, answer, anslen);
   return thread_lookup(Kind::kQueryDomain, name, domain, cls, type, answer, anslen);
 }
 
 ARESOLV_EXPORT int res_nmkquery(res_state statp, int op, const char* dname, int cls, int type,
-                                const unsigned char* data, int /*datalen*/,
-                                const unsigned char* /*newrr*/, unsigned char* buf, int buflen) {
+                                const unsigned char* data, int datalen, const unsigned char* newrr,
+                                unsigned char* buf, int buflen) {
+  if (auto libc = libc_target<decltype(&res_nmkquery)>(libc_res_nmkquery, Forward::kOnKillSwitch))
+    return libc(statp, op, dname, cls, type, data, datalen, newrr, buf, buflen);
   return mkquery_common(statp, op, dname, cls, type, data, buf, buflen);
 }
 
 ARESOLV_EXPORT int res_mkquery(int op, const char* dname, int cls, int type,
-                               const unsigned char* data, int /*datalen*/,
-                               const unsigned char* /*newrr*/, unsigned char* buf, int buflen) {
+                               const unsigned char* data, int datalen, const unsigned char* newrr,
+                               unsigned char* buf, int buflen) {
+  if (auto libc = libc_target<decltype(&res_mkquery)>(libc_res_mkquery, Forward::kOnKillSwitch))
+    return libc(op, dname, cls, type, data, datalen, newrr, buf, buflen);
   if (!prepare_thread_state(true)) {
     set_h_errno(&_res, NETDB_INTERNAL);
     return -1;
@@ -242,10 +293,14 @@ ARESOLV_EXPORT int res_mkquery(int op, const char* dname, int cls, int type,
 
 ARESOLV_EXPORT int res_nsend(res_state statp, const unsigned char* buf, int buflen,
                              unsigned char* ans, int anssiz) {
+  if (auto libc = libc_target<decltype(&res_nsend)>(libc_res_nsend, Forward::kOnKillSwitch))
+    return libc(statp, buf, buflen, ans, anssiz);
   return send_common(statp, buf, buflen, ans, anssiz);
 }
 
 ARESOLV_EXPORT int res_send(const unsigned char* buf, int buflen, unsigned char* ans, int anssiz) {
+  if (auto libc = libc_target<decltype(&res_send)>(libc_res_send, Forward::kOnKillSwitch))
+    return libc(buf, buflen, ans, anssiz);
   if (!prepare_thread_state(false)) {
     set_h_errno(&_res, NETDB_INTERNAL);
     return -1;
