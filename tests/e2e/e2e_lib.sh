@@ -23,11 +23,13 @@ E2E_NAMES=(
 )
 
 # run_glibc / run_crash / run_shim CMD...: the three setups under test.
+# ARESOLV_PRELOAD_EXTRA (e.g. a sanitizer runtime, which must be loaded first)
+# goes in front of the library in LD_PRELOAD.
 run_glibc() { aresolv_use_nsswitch nsswitch.conf && env -u LD_PRELOAD "$@"; }
 run_crash() { aresolv_use_nsswitch nsswitch-crash.conf && env -u LD_PRELOAD LD_LIBRARY_PATH="$ARESOLV_NSS_DIR" "$@"; }
 run_shim() {
   aresolv_use_nsswitch nsswitch-crash.conf &&
-    env LD_LIBRARY_PATH="$ARESOLV_NSS_DIR" LD_PRELOAD="$ARESOLV_LIB" "$@"
+    env LD_LIBRARY_PATH="$ARESOLV_NSS_DIR" LD_PRELOAD="${ARESOLV_PRELOAD_EXTRA:+$ARESOLV_PRELOAD_EXTRA:}$ARESOLV_LIB" "$@"
 }
 
 # Output and status of CMD, stdout and stderr together; "status=N" last
