@@ -326,9 +326,10 @@ HostNssStatus files_multi(FILE *fp, const char *name, int af, struct hostent *re
       *h_errnop = NETDB_INTERNAL;
       return HostNssStatus::kTryAgain;
     }
-    memcpy(out_addresses, addresses.begin(), addresses.size() * sizeof(char *));
+    // An empty list has no storage (begin() is null): memcpy must not see it.
+    for (size_t i = 0; i < addresses.size(); ++i) out_addresses[i] = addresses.begin()[i];
     out_addresses[addresses.size()] = nullptr;
-    memcpy(out_aliases, aliases.begin(), aliases.size() * sizeof(char *));
+    for (size_t i = 0; i < aliases.size(); ++i) out_aliases[i] = aliases.begin()[i];
     out_aliases[aliases.size()] = nullptr;
     result->h_addr_list = out_addresses;
     result->h_aliases = out_aliases;
