@@ -314,6 +314,7 @@ NssStatus failed_search_status(const DnsOutcome& outcome, int* h_errno_out) {
     case EMFILE:
     case ENFILE:
       *h_errno_out = NETDB_INTERNAL;
+      errno = outcome.sys_errno;  // what EAI_SYSTEM reports
       return NssStatus::kUnavail;
     case ECONNREFUSED:
     case ETIMEDOUT:

@@ -24,7 +24,9 @@ SourceReply reply_of(Status status, int h_errno_value) {
     case Status::kTryAgain:
       return {NssStatus::kTryAgain, h_errno_value, 0};
     case Status::kUnavail:
-      return {NssStatus::kUnavail, h_errno_value, 0};
+      // NETDB_INTERNAL: a system call failed (out of descriptors) and errno
+      // says which; getaddrinfo's EAI_SYSTEM hands it to the caller.
+      return {NssStatus::kUnavail, h_errno_value, h_errno_value == NETDB_INTERNAL ? errno : 0};
     case Status::kNoMemory:
       return {NssStatus::kTryAgain, NETDB_INTERNAL, ENOMEM};
     case Status::kSystem:
