@@ -327,6 +327,7 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
              int* error) {
   answers->len1 = 0;
   answers->len2 = 0;
+  answers->unusable_len = 0;
   if (conf.nameserver_count <= 0) {
     *error = ECONNREFUSED;
     return -1;
@@ -407,8 +408,9 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
         }
         if (!usable1 && !usable2) {
           if (earliest_unusable != nullptr)
-            deliver(earliest_unusable->response.get(), earliest_unusable->response_len,
-                    answers->answer1, answers->size1, conf.trust_ad);
+            answers->unusable_len =
+                deliver(earliest_unusable->response.get(), earliest_unusable->response_len,
+                        answers->answer1, answers->size1, conf.trust_ad);
           break;  // next server
         }
         bool partial = dual && (usable1 != usable2);
