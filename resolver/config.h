@@ -175,6 +175,14 @@ struct Settings {
   // their files under /etc/aresolv work in secure-execution processes too.
   bool disabled = false;      // ARESOLV_DISABLE=1
   bool nss_fallback = false;  // ARESOLV_NSS_FALLBACK=1
+  // The DNS cache and the one-second memos of the hot paths
+  // (resolver/dns_cache.h, resolver/recheck.h). ARESOLV_CACHE=0 turns both
+  // off; ARESOLV_CACHE_SIZE is in bytes (suffix K or M allowed, 0: nothing is
+  // kept); the TTL caps are in seconds.
+  bool cache_enabled = true;                 // ARESOLV_CACHE
+  size_t cache_max_bytes = size_t{1} << 20;  // ARESOLV_CACHE_SIZE
+  uint32_t cache_max_ttl = 3600;             // ARESOLV_CACHE_MAX_TTL
+  uint32_t cache_max_negative_ttl = 900;     // ARESOLV_CACHE_MAX_NEGATIVE_TTL
 };
 
 // The settings of this process, read from the environment on first call and

@@ -27,6 +27,9 @@ struct DnsAnswers {
   // by recvfrom, its length becomes the buffer size and TC is left alone.
   // 0 means not; otherwise the largest response that can come over UDP.
   int udp_limit = 0;
+  // Set by the transport: the full length of the last unusable response it
+  // left in answer1 (0: none), so that the cache can hand it on.
+  int unusable_len = 0;
 };
 
 struct DnsSendRequest {

@@ -1,5 +1,7 @@
 // Process settings from the environment, and the cached system configuration.
+#include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -45,6 +47,34 @@ bool override_path(const char** path, const char* variable) {
   return true;
 }
 
+// A decimal count with an optional K or M (binary multiples); false when
+// the text is anything else, so that a typo keeps the default.
+bool parse_size(const char* text, size_t max, size_t* out) {
+  if (text == nullptr || *text < '0' || *text > '9') return false;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (errno != 0) return false;
+  unsigned shift = 0;
+  if (*end == 'k' || *end == 'K') shift = 10;
+  if (*end == 'm' || *end == 'M') shift = 20;
+  if (shift != 0) ++end;
+  if (*end != '\0' || value > (max >> shift)) return false;
+  *out = static_cast<size_t>(value << shift);
+  return true;
+}
+
+void read_cache_settings(Settings* s) {
+  const char* enabled = getenv("ARESOLV_CACHE");
+  if (enabled != nullptr && strcmp(enabled, "0") == 0) s->cache_enabled = false;
+  size_t value;
+  if (parse_size(getenv("ARESOLV_CACHE_SIZE"), SIZE_MAX, &value)) s->cache_max_bytes = value;
+  if (parse_size(getenv("ARESOLV_CACHE_MAX_TTL"), UINT32_MAX, &value))
+    s->cache_max_ttl = static_cast<uint32_t>(value);
+  if (parse_size(getenv("ARESOLV_CACHE_MAX_NEGATIVE_TTL"), UINT32_MAX, &value))
+    s->cache_max_negative_ttl = static_cast<uint32_t>(value);
+}
+
 void read_settings() {
   Settings& s = g_settings;
   s.secure_execution = getauxval(AT_SECURE) != 0;
@@ -68,6 +98,7 @@ void read_settings() {
   s.debug = env_flag("ARESOLV_DEBUG");
   s.disabled = env_flag("ARESOLV_DISABLE");
   s.nss_fallback = env_flag("ARESOLV_NSS_FALLBACK");
+  read_cache_settings(&s);
 }
 
 // ---- cached configuration ---------------------------------------------------
