@@ -112,12 +112,12 @@ before=$(awk -v t="$t_on" '$1 < t && $3 != "192.0.2.99"' "$loop_out")
 sec_expect "running process: our answers before the file appears (status $loop_status)" "" "$before"
 t_seen_on=$(first_after "$t_on" 192.0.2.10)
 t_seen_off=$(first_after "$t_off" 192.0.2.99)
-if [[ -n $t_seen_on ]] && ((t_seen_on - t_on <= 1300)); then
+if [[ -n $t_seen_on ]] && ((t_seen_on - t_on <= 1500)); then
   sec_ok "running process: libc answers $((t_seen_on - t_on)) ms after touch /etc/aresolv/disable"
 else
   sec_fail "running process: libc answers within a second of touch /etc/aresolv/disable" "$(cat "$loop_out")"
 fi
-if [[ -n $t_seen_off ]] && ((t_seen_off - t_off <= 1300)); then
+if [[ -n $t_seen_off ]] && ((t_seen_off - t_off <= 1500)); then
   sec_ok "running process: our answers again $((t_seen_off - t_off)) ms after rm /etc/aresolv/disable"
 else
   sec_fail "running process: our answers again within a second of rm /etc/aresolv/disable" "$(cat "$loop_out")"
@@ -136,7 +136,7 @@ wait "$loop_pid"
 loop_status=$?
 rm -f /etc/aresolv/disable
 last=$(tail -1 "$loop_out" | awk '{print $1}')
-if [[ $loop_status == 139 && -n $last ]] && ((last - t_on <= 1300)); then
+if [[ $loop_status == 139 && -n $last ]] && ((last - t_on <= 1500)); then
   sec_ok "running setuid process: dies in libc's NSS path $((last - t_on)) ms or less after touch /etc/aresolv/disable"
 else
   sec_fail "running setuid process: passed through within a second of touch /etc/aresolv/disable" \
@@ -152,7 +152,7 @@ if command -v strace >/dev/null; then
     env -i ARESOLV_NSS_FALLBACK=1 "$SEC/probe-plain" --loop 3000 gai4:filehost.test) > "$loop_out" 2>&1
   lookups=$(grep -c 'gai4:filehost.test 192.0.2.10' "$loop_out")
   disable_checks=$(grep -c '"/etc/aresolv/disable"' "$trace")
-  if ((lookups >= 50 && disable_checks >= 2 && disable_checks <= 5)); then
+  if ((lookups >= 20 && disable_checks >= 2 && disable_checks <= 5)); then
     sec_ok "/etc/aresolv/disable looked at $disable_checks times in 3 s of $lookups lookups"
   else
     sec_fail "/etc/aresolv/disable looked at once a second" \
