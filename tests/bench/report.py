@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Reads the figures run_bench.sh wrote into OUT, prints the table of absolute
+figures and ratios and the bars of issue 5 (PASS/FAIL each), and optionally
+writes the same as Markdown.
+
+    report.py OUT [--smoke] [--markdown FILE]
+
+With --smoke it only checks that every configuration produced every figure
+and that getaddrinfo came from where it should; it exits 1 if not. Without
+it, a failed bar is reported but is not an error: this is a benchmark."""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+
+CONFIGS = ["glibc", "nscd", "musl", "aresolv"]
+CONFIG_TITLES = {"glibc": "glibc", "nscd": "glibc + nscd", "musl": "musl (static)",
+                 "aresolv": "aresolv"}
+LATENCY = [
+    ("numeric", "numeric literal `192.0.2.1`"),
+    ("hosts", "/etc/hosts name `filehost.test`"),
+    ("localhost", "`localhost` (2 addresses)"),
+    ("cached_dns", "cached DNS name `dual.test` (A+AAAA)"),
+    ("search_list", "search-list DNS name `intra`"),
+    ("fresh_dns", "never-seen DNS name `<fresh>.wild.test`"),
+]
+THREADS = [1, 2, 16]
+
+
+def load_benchmarks(directory):
+    """The context and {(kind, workload, threads): {"us": ..., "per_second": ...},
+    None for a failed one} of every JSON file in DIRECTORY."""
+    files = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
+    files = [os.path.join(directory, f) for f in files if f.endswith(".json")]
+    if not files:
+        return None, {}
+    context, entries = {}, []
+    for path in files:
+        try:
+            with open(path) as f:
+                data = json.load(f)
+        except (OSError, ValueError) as error:
+            entries.append({"name": os.path.basename(path) + "/unreadable", "error_occurred": True})
+            print(f"bench: {path}: {error}", file=sys.stderr)
+            continue
+        context = context or data.get("context", {})
+        entries.extend(data.get("benchmarks", []))
+    results = {}
+    for entry in entries:
+        run_name = entry.get("run_name") or re.sub(r"_(mean|median|stddev|cv)$", "", entry["name"])
+        parts = run_name.split("/")
+        threads = 1
+        for part in parts:
+            if part.startswith("threads:"):
+                threads = int(part.split(":")[1])
+        key = (parts[0], parts[1], threads)
+        if entry.get("error_occurred"):
+            results[key] = None
+            continue
+        if entry.get("run_type") == "aggregate" and entry.get("aggregate_name") != "median":
+            continue
+        if key in results and results[key] is not None and entry.get("run_type") != "aggregate":
+            continue
+        scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[entry.get("time_unit", "ns")]
+        results[key] = {"us": entry["real_time"] * scale,
+                        "per_second": entry.get("items_per_second")}
+    return context, results
+
+
+def read_pairs(path):
+    pairs = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                fields = line.split(None, 1)
+                if len(fields) == 2:
+                    pairs[fields[0]] = fields[1].strip()
+    return pairs
+
+
+def fmt_us(value):
+    if value is None:
+        return "—"
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def fmt_ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "—"
+    ratio = a / b
+    return f"{ratio:.3f}×" if ratio < 0.1 else f"{ratio:.2f}×"
+
+
+def fmt_rate(value):
+    if value is None:
+        return "—"
+    return f"{value:,.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--markdown")
+    args = parser.parse_args()
+    out = args.out
+
+    problems = []
+    contexts, results = {}, {}
+    for config in CONFIGS:
+        context, figures = load_benchmarks(os.path.join(out, config))
+        contexts[config] = context
+        results[config] = figures
+        if context is None:
+            problems.append(f"{config}: no figures")
+            continue
+        for key, value in figures.items():
+            if value is None:
+                problems.append(f"{config}: {'/'.join(map(str, key))} failed")
+    # Where getaddrinfo came from, so that a broken preload cannot pass as aresolv.
+    origin = {c: (contexts[c] or {}).get("getaddrinfo_from", "") for c in ("glibc", "nscd", "aresolv")}
+    if contexts["aresolv"] is not None and "libaresolv" not in origin["aresolv"]:
+        problems.append(f"aresolv: getaddrinfo came from {origin['aresolv'] or '?'}, not libaresolv.so")
+    for config in ("glibc", "nscd"):
+        if contexts[config] is not None and "libc.so" not in origin[config]:
+            problems.append(f"{config}: getaddrinfo came from {origin[config] or '?'}")
+    # glibc says nothing when it cannot reach nscd; its hit counter does.
+    nscd_hits = None
+    stats_path = os.path.join(out, "nscd-stats.txt")
+    if os.path.exists(stats_path):
+        with open(stats_path) as f:
+            stats = f.read()
+        section = stats.split("hosts cache:", 1)
+        if len(section) == 2:
+            # Lookups answered from the shared mapping never reach the
+            # daemon; the first of each name does, as a hit or a miss.
+            counts = [int(m) for m in re.findall(
+                r"(\d+)\s+cache (?:hits|misses) on (?:positive|negative) entries", section[1])]
+            nscd_hits = sum(counts)
+    if contexts["nscd"] is not None and not nscd_hits:
+        problems.append("nscd: its hosts cache saw no request: glibc did not use it")
+
+    def latency(config, workload):
+        value = results[config].get(("latency", workload, 1))
+        return value["us"] if value else None
+
+    def rate(config, threads):
+        value = results[config].get(("throughput", "cached_dns", threads))
+        return value["per_second"] if value else None
+
+    exec_figures = {}
+    if os.path.exists(os.path.join(out, "exec.txt")):
+        with open(os.path.join(out, "exec.txt")) as f:
+            for line in f:
+                name, median, minimum, cpu = line.split()
+                exec_figures[name] = {"wall": float(median), "min": float(minimum), "cpu": float(cpu)}
+    for name in ("none", "empty", "aresolv"):
+        if name not in exec_figures:
+            problems.append(f"exec: no figure for {name}")
+    perf = {}
+    if os.path.exists(os.path.join(out, "perf.txt")):
+        with open(os.path.join(out, "perf.txt")) as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) == 2:
+                    try:
+                        perf.setdefault(fields[0], []).append(float(fields[1]) * 1000)  # ms -> us
+                    except ValueError:
+                        pass
+    perf = {k: statistics.median(v) for k, v in perf.items() if v}
+    rss = {}
+    if os.path.exists(os.path.join(out, "rss.txt")):
+        with open(os.path.join(out, "rss.txt")) as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) == 4:
+                    rss.setdefault(fields[0], []).append([int(x) for x in fields[1:]])
+    rss = {k: [statistics.median(col) for col in zip(*v)] for k, v in rss.items()}
+    for name in ("none", "aresolv"):
+        if name not in rss:
+            problems.append(f"rss: no figure for {name}")
+    size = {k: int(v) for k, v in read_pairs(os.path.join(out, "size.txt")).items()}
+    machine = read_pairs(os.path.join(out, "machine.txt"))
+
+    if args.smoke:
+        for config in ("glibc", "aresolv"):
+            for workload, _ in LATENCY:
+                if latency(config, workload) is None and contexts[config] is not None:
+                    problems.append(f"{config}: no figure for {workload}")
+        for problem in problems:
+            print(f"bench smoke: {problem}", file=sys.stderr)
+        print("bench smoke: " + ("FAILED" if problems else "every configuration ran"))
+        return 1 if problems else 0
+
+    lines = []
+    lines.append(f"Machine: {machine.get('nproc', '?')} CPUs ({machine.get('cpu', '?')}), "
+                 f"Linux {machine.get('kernel', '?')}, glibc {machine.get('glibc', '?')}, "
+                 f"musl {machine.get('musl', '?')}; aresolv commit {machine.get('commit', '?')}, "
+                 f"{machine.get('date', '?')}; load average (1, 5, 15 min) "
+                 f"{machine.get('load_before', '?')} before the run, "
+                 f"{machine.get('load_after', '?')} after. In `scripts/sandbox.sh`, dnsmasq on loopback "
+                 f"answering with TTL {machine.get('dns_ttl', '?')} s; "
+                 "`getaddrinfo(name, NULL, {AF_UNSPEC, SOCK_STREAM, AI_ADDRCONFIG})`.")
+    lines.append("")
+    lines.append("Per call, µs (median of 3 runs; lower is better):")
+    lines.append("")
+    header = "| lookup | " + " | ".join(CONFIG_TITLES[c] for c in CONFIGS) + \
+        " | aresolv/glibc | aresolv/nscd | aresolv/musl |"
+    lines.append(header)
+    lines.append("|" + " --- |" * (len(CONFIGS) + 4))
+    for workload, title in LATENCY:
+        values = {c: latency(c, workload) for c in CONFIGS}
+        lines.append(f"| {title} | " + " | ".join(fmt_us(values[c]) for c in CONFIGS) + " | " +
+                     " | ".join(fmt_ratio(values["aresolv"], values[c]) for c in ("glibc", "nscd", "musl")) + " |")
+    lines.append("")
+    lines.append("Throughput on a cached name (`dual.test`), calls per second, all threads together "
+                 "(higher is better):")
+    lines.append("")
+    lines.append(header)
+    lines.append("|" + " --- |" * (len(CONFIGS) + 4))
+    for threads in THREADS:
+        values = {c: rate(c, threads) for c in CONFIGS}
+        lines.append(f"| {threads} thread{'s' if threads > 1 else ''} | " +
+                     " | ".join(fmt_rate(values[c]) for c in CONFIGS) + " | " +
+                     " | ".join(fmt_ratio(values["aresolv"], values[c]) for c in ("glibc", "nscd", "musl")) + " |")
+    scaling = {c: (rate(c, 2) / rate(c, 1) if rate(c, 2) and rate(c, 1) else None) for c in CONFIGS}
+    lines.append("| 2 threads / 1 thread | " + " | ".join(
+        f"{scaling[c]:.2f}" if scaling[c] else "—" for c in CONFIGS) + " | | | |")
+    lines.append("")
+    lines.append("Whole program:")
+    lines.append("")
+    lines.append("| measure | no preload | empty preloaded library | libaresolv.so | aresolv vs empty |")
+    lines.append("| --- | --- | --- | --- | --- |")
+
+    def overhead(a, b):
+        return f"{(a / b - 1) * 100:+.1f}%" if a is not None and b else "—"
+
+    def exec_value(name, field):
+        return exec_figures.get(name, {}).get(field)
+    lines.append("| exec of /bin/true, wall µs (median of rounds, interleaved) | " +
+                 " | ".join(fmt_us(exec_value(n, "wall")) for n in ("none", "empty", "aresolv")) +
+                 f" | {overhead(exec_value('aresolv', 'wall'), exec_value('empty', 'wall'))} |")
+    if perf:
+        lines.append("| exec of /bin/true, `perf stat` task-clock µs (median of rounds) | " +
+                     " | ".join(fmt_us(perf.get(n)) for n in ("none", "empty", "aresolv")) +
+                     f" | {overhead(perf.get('aresolv'), perf.get('empty'))} |")
+    rss_none, rss_aresolv = rss.get("none"), rss.get("aresolv")
+    if rss_none and rss_aresolv:
+        lines.append(f"| VmRSS after one lookup, KiB (RssAnon + RssFile) | {rss_none[0]:.0f} "
+                     f"({rss_none[1]:.0f} + {rss_none[2]:.0f}) | — | {rss_aresolv[0]:.0f} "
+                     f"({rss_aresolv[1]:.0f} + {rss_aresolv[2]:.0f}) | "
+                     f"{rss_aresolv[0] - rss_none[0]:+.0f} KiB vs none |")
+    if size:
+        lines.append(f"| libaresolv.so size | | | {size.get('stripped', 0) / 1024:.0f} KiB stripped "
+                     f"({size.get('file', 0) / 1024:.0f} KiB with debug info as built, "
+                     f"{size.get('mapped', 0) / 1024:.0f} KiB mapped) | |")
+    lines.append("")
+
+    # The bars of issue 5.
+    bars = []
+
+    def bar(text, ok, measured):
+        bars.append((text, ok, measured))
+
+    for workload, title in (("numeric", "numeric literal"), ("hosts", "/etc/hosts name")):
+        a, g, n = latency("aresolv", workload), latency("glibc", workload), latency("nscd", workload)
+        bar(f"{title}: ≤ 0.1× glibc and ≤ nscd",
+            None if None in (a, g, n) else (a <= 0.1 * g and a <= n),
+            f"{fmt_ratio(a, g)} glibc, {fmt_ratio(a, n)} nscd")
+    a, g, n = latency("aresolv", "cached_dns"), latency("glibc", "cached_dns"), latency("nscd", "cached_dns")
+    bar("cached DNS name: ≤ 0.05× glibc and ≤ nscd",
+        None if None in (a, g, n) else (a <= 0.05 * g and a <= n),
+        f"{fmt_ratio(a, g)} glibc, {fmt_ratio(a, n)} nscd")
+    a, g = latency("aresolv", "fresh_dns"), latency("glibc", "fresh_dns")
+    bar("never-seen DNS name: ≤ glibc", None if None in (a, g) else a <= g, f"{fmt_ratio(a, g)} glibc")
+    s = scaling["aresolv"]
+    bar("2 threads ≥ 1.7× the throughput of 1 (cached name)", None if s is None else s >= 1.7,
+        "—" if s is None else f"{s:.2f}×")
+    source = perf if perf else {k: v["wall"] for k, v in exec_figures.items()}
+    a, e = source.get("aresolv"), source.get("empty")
+    bar(f"preload on /bin/true ≤ 3% over an empty preloaded library ({'perf task-clock' if perf else 'wall clock'})",
+        None if None in (a, e) else a <= 1.03 * e, overhead(a, e))
+    stripped = size.get("stripped")
+    bar("libaresolv.so ≤ 1 MiB (stripped)", None if stripped is None else stripped <= 1 << 20,
+        "—" if stripped is None else f"{stripped / 1024:.0f} KiB")
+    lines.append("Bars of issue 5:")
+    lines.append("")
+    lines.append("| bar | measured | result |")
+    lines.append("| --- | --- | --- |")
+    for text, ok, measured in bars:
+        lines.append(f"| {text} | {measured} | {'PASS' if ok else ('FAIL' if ok is False else 'n/a')} |")
+    failed = [text for text, ok, _ in bars if ok is not True]
+    lines.append("")
+    lines.append(f"{len(bars) - len(failed)} of {len(bars)} bars hold." +
+                 (" Not holding: " + "; ".join(failed) + "." if failed else ""))
+    if problems:
+        lines.append("")
+        lines.append("Problems in this run: " + "; ".join(problems) + ".")
+
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(text)
+    for text_, ok, measured in bars:
+        print(f"{'PASS' if ok else 'FAIL'}: {text_} ({measured})", file=sys.stderr)
+    if failed:
+        print(f"bench: {len(failed)} of {len(bars)} bars do not hold (a benchmark, so exit 0)",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite in scripts/sandbox.sh and writes its figures to
+# OUT (one file per measurement), then the table (tests/bench/report.py).
+#
+#   run_bench.sh --build DIR --out DIR [--smoke] [--markdown FILE]
+#
+# --build DIR     the CMake build directory (libaresolv.so, tests/bench/*)
+# --out DIR       where the raw figures and the table go
+# --smoke         every benchmark for a handful of iterations: checks that
+#                 each configuration works, measures nothing (the CTest test)
+# --markdown FILE also write the table as Markdown to FILE
+#
+# Inside the sandbox the same Google Benchmark binary runs against glibc,
+# glibc with a private nscd, and glibc with LD_PRELOAD=libaresolv.so; a
+# static musl build runs the same workloads. dnsmasq answers with a TTL of
+# 300 s here (the fixtures' TTL 0 would forbid any cache, nscd's included).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$root/scripts/lib.sh"
+
+readonly DNS_TTL=300
+
+# A private nscd for the "glibc + nscd" column: its socket directory is a
+# tmpfs only this namespace sees, its cache lives in memory only.
+nscd_pid=""
+start_nscd() {
+  command -v nscd >/dev/null || {
+    aresolv_log "bench: nscd is not installed (scripts/setup.sh): no nscd column"
+    return 0
+  }
+  if [[ -d /run/nscd ]]; then
+    mount -t tmpfs -o mode=0755 bench-nscd /run/nscd
+  else
+    # Do not create /run/nscd on the host: hide /run instead.
+    mount -t tmpfs -o mode=0755 bench-run /run
+    mkdir /run/nscd
+  fi
+  local conf=$ARESOLV_SANDBOX_TMP/nscd.conf
+  cat > "$conf" <<'CONF'
+debug-level 0
+paranoia no
+enable-cache passwd no
+enable-cache group no
+enable-cache services no
+enable-cache netgroup no
+enable-cache hosts yes
+positive-time-to-live hosts 3600
+negative-time-to-live hosts 20
+suggested-size hosts 211
+check-files hosts yes
+persistent hosts no
+shared hosts yes
+max-db-size hosts 33554432
+CONF
+  # Killed with this shell, however it ends.
+  setpriv --pdeathsig TERM nscd -F -f "$conf" &
+  nscd_pid=$!
+  local tries=0
+  until [[ -S /run/nscd/socket ]]; do
+    if ! kill -0 "$nscd_pid" 2>/dev/null || ((++tries > 100)); then
+      aresolv_log "bench: nscd did not start"
+      kill "$nscd_pid" 2>/dev/null || true
+      nscd_pid=""
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
+stop_nscd() {
+  if [[ -n $nscd_pid ]]; then
+    kill "$nscd_pid" 2>/dev/null || true
+    wait "$nscd_pid" 2>/dev/null || true
+    nscd_pid=""
+  fi
+}
+
+# Runs a command that must not see nscd (the glibc column, the preload):
+# in a mount namespace of its own, with the socket directory empty.
+without_nscd() {
+  if [[ -n $nscd_pid ]]; then
+    unshare --mount -- "$BASH" -c \
+      'mount -t tmpfs -o mode=0755 bench-no-nscd /run/nscd && exec "$@"' without_nscd "$@"
+  else
+    "$@"
+  fi
+}
+
+inside() {
+  local out=$1 smoke=$2 build=$3
+  local bin=$build/tests/bench library=$build/libaresolv.so
+  local gbench_args musl_args exec_args
+  if ((smoke)); then
+    gbench_args=(--benchmark_min_time=0.001 --benchmark_repetitions=1)
+    musl_args=(--min-time 0.001 --repetitions 1)
+    exec_args=(--rounds 2 --per-round 2)
+  else
+    gbench_args=(--benchmark_min_time=0.4 --benchmark_repetitions=3
+      --benchmark_report_aggregates_only=true)
+    musl_args=(--min-time 0.4 --repetitions 3)
+    exec_args=(--rounds 60 --per-round 40)
+  fi
+
+  local status=0
+  mkdir -p "$out/glibc" "$out/nscd" "$out/aresolv" "$out/musl" "$out/logs"
+  local musl=$bin/resolve_bench_musl
+  [[ -x $musl ]] || aresolv_log "bench: no resolve_bench_musl (musl-gcc missing?): no musl column"
+  trap stop_nscd EXIT
+  start_nscd || status=1
+
+  # One benchmark at a time under every configuration in turn (the order
+  # rotating), so that the load of a shared machine drifting over the run falls
+  # on all configurations alike.
+  local -a configs=(glibc nscd aresolv musl)
+  local benchmarks=(latency/numeric latency/hosts latency/localhost latency/cached_dns
+    latency/search_list latency/fresh_dns throughput/cached_dns)
+  local index=0 benchmark k config
+  for benchmark in "${benchmarks[@]}"; do
+    aresolv_log "bench: $benchmark"
+    for ((k = 0; k < ${#configs[@]}; k++)); do
+      config=${configs[(index + k) % ${#configs[@]}]}
+      local json=$out/$config/$index.json log=$out/logs/$config-$index.log
+      case $config in
+        glibc)
+          without_nscd "$bin/resolve_bench" --benchmark_filter="^$benchmark/" \
+            "${gbench_args[@]}" --benchmark_out_format=json --benchmark_out="$json" ;;
+        nscd) [[ -n $nscd_pid ]] || continue
+          "$bin/resolve_bench" --benchmark_filter="^$benchmark/" \
+            "${gbench_args[@]}" --benchmark_out_format=json --benchmark_out="$json" ;;
+        aresolv)
+          without_nscd env LD_PRELOAD="$library" "$bin/resolve_bench" \
+            --benchmark_filter="^$benchmark/" "${gbench_args[@]}" \
+            --benchmark_out_format=json --benchmark_out="$json" ;;
+        musl) [[ -x $musl ]] || continue
+          "$musl" --filter "$benchmark/" "${musl_args[@]}" --out "$json" ;;
+      esac > "$log" 2>&1 || {
+        aresolv_log "bench: $benchmark failed under $config:"
+        tail -5 "$log" >&2
+        status=1
+      }
+    done
+    index=$((index + 1))
+  done
+  # glibc says nothing when it cannot reach nscd: its counters show it did.
+  [[ -n $nscd_pid ]] && { nscd -g > "$out/nscd-stats.txt" 2>&1 || true; }
+
+  # Whole program: exec of /bin/true, interleaved; then perf's task-clock.
+  aresolv_log "bench: exec of /bin/true"
+  "$bin/exec_bench" "${exec_args[@]}" none= empty="$bin/libbench_empty_preload.so" \
+    aresolv="$library" > "$out/exec.txt" || status=1
+  if perf stat -x, -e task-clock true >/dev/null 2>&1; then
+    local rounds=20 repeat=50 round variant
+    ((smoke)) && rounds=1 repeat=2
+    : > "$out/perf.txt"
+    for ((round = 0; round < rounds; round++)); do
+      for variant in none empty aresolv; do
+        local preload=""
+        [[ $variant == empty ]] && preload=$bin/libbench_empty_preload.so
+        [[ $variant == aresolv ]] && preload=$library
+        # The counter starts at the exec of /bin/true: perf's own start (with
+        # the preload too) is not counted.
+        env -u LD_PRELOAD ${preload:+LD_PRELOAD=$preload} \
+          perf stat -x, -e task-clock -r "$repeat" -- /bin/true 2>&1 >/dev/null |
+          awk -F, -v v="$variant" '$3 == "task-clock" { print v, $1 }' >> "$out/perf.txt"
+      done
+    done
+  fi
+
+  aresolv_log "bench: resident memory"
+  : > "$out/rss.txt"
+  local i
+  for ((i = 0; i < 5; i++)); do
+    echo "none $(without_nscd "$bin/rss_probe")" >> "$out/rss.txt" || status=1
+    echo "aresolv $(without_nscd env LD_PRELOAD="$library" "$bin/rss_probe")" >> "$out/rss.txt" ||
+      status=1
+  done
+
+  stop_nscd
+  return "$status"
+}
+
+if [[ ${1:-} == --inside ]]; then
+  shift
+  inside "$@"
+  exit
+fi
+
+build="" out="" smoke=0 markdown=""
+while (($#)); do
+  case $1 in
+    --build) build=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --smoke) smoke=1; shift ;;
+    --markdown) markdown=$2; shift 2 ;;
+    *) aresolv_log "run_bench.sh: unknown option $1"; exit 2 ;;
+  esac
+done
+[[ -n $build && -n $out ]] || { aresolv_log "run_bench.sh: --build and --out are required"; exit 2; }
+build=$(cd "$build" && pwd)
+for program in resolve_bench exec_bench rss_probe libbench_empty_preload.so; do
+  [[ -e $build/tests/bench/$program ]] || { aresolv_log "run_bench.sh: $build/tests/bench/$program is not built"; exit 1; }
+done
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+# The fixture DNS data with a TTL, relative addn-hosts paths made absolute.
+fixtures=$out/fixtures
+mkdir -p "$fixtures"
+sed "s|^addn-hosts=\([^/]\)|addn-hosts=$ARESOLV_FIXTURES_DEFAULT/\1|" \
+  "$ARESOLV_FIXTURES_DEFAULT/dnsmasq.conf" > "$fixtures/dnsmasq.conf"
+echo "local-ttl=$DNS_TTL" >> "$fixtures/dnsmasq.conf"
+
+{
+  echo "nproc $(nproc)"
+  echo "cpu $(grep -m1 '^model name' /proc/cpuinfo | sed 's/^[^:]*: *//')"
+  echo "kernel $(uname -r)"
+  echo "glibc $(getconf GNU_LIBC_VERSION | awk '{print $2}')"
+  echo "musl $(dpkg-query -W -f='${Version}' musl 2>/dev/null || echo unknown)"
+  commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ -n $(git -C "$root" status --porcelain -- resolver shim CMakeLists.txt 2>/dev/null) ]]; then
+    commit+=" with uncommitted changes"
+  fi
+  echo "commit $commit"
+  echo "load_before $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "date $(date -u +%Y-%m-%d)"
+  echo "dns_ttl $DNS_TTL"
+} > "$out/machine.txt"
+
+library=$build/libaresolv.so
+{
+  echo "file $(stat -c %s "$library")"
+  strip -o "$out/libaresolv.stripped.so" "$library"
+  echo "stripped $(stat -c %s "$out/libaresolv.stripped.so")"
+  rm -f "$out/libaresolv.stripped.so"
+  # What the loader maps: the sum of the PT_LOAD segments' memory sizes.
+  mapped=0
+  while read -r type _ _ _ _ memsz _; do
+    [[ $type == LOAD ]] && mapped=$((mapped + memsz))
+  done < <(readelf -lW "$library")
+  echo "mapped $mapped"
+} > "$out/size.txt"
+
+status=0
+"$root/scripts/sandbox.sh" --fixtures "$fixtures" -- "$BASH" "${BASH_SOURCE[0]}" --inside "$out" "$smoke" "$build" || status=$?
+((status == 77)) && exit 77
+echo "load_after $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+report_args=("$out")
+((smoke)) && report_args+=(--smoke)
+[[ -n $markdown ]] && report_args+=(--markdown "$markdown")
+"$ARESOLV_PYTHON" "$here/report.py" "${report_args[@]}" || status=1
+exit "$status"
