@@ -59,7 +59,11 @@ struct DnsTransport {
 int dns_send(void* unused_context, const ResolvConf& conf, const DnsSendRequest& request,
              DnsAnswers* answers, int* error);
 
-inline DnsTransport default_dns_transport() { return DnsTransport{&dns_send, nullptr}; }
+// dns_send behind the process-wide cache (resolver/dns_cache.h).
+int dns_cached_send(void* unused_context, const ResolvConf& conf, const DnsSendRequest& request,
+                    DnsAnswers* answers, int* error);
+
+inline DnsTransport default_dns_transport() { return DnsTransport{&dns_cached_send, nullptr}; }
 
 // res_send: one caller-built query (ID, flags and any OPT record as given),
 // same server walk and return contract as dns_send; the answer carries the

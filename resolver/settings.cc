@@ -9,6 +9,7 @@
 
 #include "resolver/base.h"
 #include "resolver/config.h"
+#include "resolver/dns_cache.h"
 #include "resolver/file_snapshot.h"
 
 namespace aresolv {
@@ -182,6 +183,8 @@ void current_resolv_conf(ResolvConf* out) {
                         have_hostname ? hostname : nullptr, &g_resolv_conf.conf);
       g_resolv_conf.identity = remembered_identity(current, snapshot);
       g_resolv_conf.loaded = true;
+      // Answers of the old servers (or for the old options) must not outlive them.
+      dns_cache_flush();
     }
     // On a read error with a configuration in hand, glibc's res_init fails;
     // we keep answering with the last configuration and retry next time.
