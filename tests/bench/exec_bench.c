@@ -4,9 +4,9 @@
  * machine (other load, frequency) falls on all of them alike.
  *   exec_bench [--rounds R] [--per-round K] [--program PATH]
  *              NAME=PRELOAD ...     (PRELOAD empty: no LD_PRELOAD at all)
- * Prints one line per variant: NAME median_us_per_exec min_round_us
- * cpu_us_per_exec (wall clock per exec: median over rounds of the round's
- * mean; CPU time of the children from wait4). */
+ * Prints one line per round and variant: ROUND NAME WALL_US CPU_US, the
+ * means per exec over the round of the wall clock and of the children's CPU
+ * time (wait4). Rounds pair the variants in time, for paired ratios. */
 #define _GNU_SOURCE
 #include <spawn.h>
 #include <stdio.h>
@@ -25,9 +25,6 @@ extern char **environ;
 struct variant {
   const char *name;
   char **environment;
-  double round_us[MAX_ROUNDS];
-  double cpu_us;
-  long runs;
 };
 
 static double now_us(void) {
@@ -50,11 +47,6 @@ static char **environment_with(const char *preload) {
     snprintf(result[used++], size, "LD_PRELOAD=%s", preload);
   }
   return result;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv) {
@@ -90,7 +82,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < count; k++) {
       /* Rotate the order so that no variant always follows the same one. */
       struct variant *variant = &variants[(round + k) % count];
-      double start = now_us();
+      double start = now_us(), cpu_us = 0;
       for (int i = 0; i < per_round; i++) {
         pid_t pid;
         if (posix_spawn(&pid, program, NULL, NULL, child_argv, variant->environment) != 0) {
@@ -104,18 +96,12 @@ int main(int argc, char **argv) {
           fprintf(stderr, "exec_bench: %s failed under %s\n", program, variant->name);
           return 1;
         }
-        variant->cpu_us += (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
-                           (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-        variant->runs++;
+        cpu_us += (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
+                  (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
       }
-      variant->round_us[round] = (now_us() - start) / per_round;
+      printf("%d %s %.2f %.2f\n", round, variant->name, (now_us() - start) / per_round,
+             cpu_us / per_round);
     }
-  }
-  for (int k = 0; k < count; k++) {
-    struct variant *variant = &variants[k];
-    qsort(variant->round_us, (size_t)rounds, sizeof(double), compare_doubles);
-    printf("%s %.2f %.2f %.2f\n", variant->name, variant->round_us[rounds / 2],
-           variant->round_us[0], variant->cpu_us / (double)variant->runs);
   }
   return 0;
 }

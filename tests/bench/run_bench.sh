@@ -20,6 +20,8 @@ root=$(cd "$here/../.." && pwd)
 source "$root/scripts/lib.sh"
 
 readonly DNS_TTL=300
+# Each in-process benchmark: REPETITIONS runs of at least MIN_TIME seconds.
+readonly REPETITIONS=5 MIN_TIME=0.3
 
 # A private nscd for the "glibc + nscd" column: its socket directory is a
 # tmpfs only this namespace sees, its cache lives in memory only.
@@ -96,9 +98,9 @@ inside() {
     musl_args=(--min-time 0.001 --repetitions 1)
     exec_args=(--rounds 2 --per-round 2)
   else
-    gbench_args=(--benchmark_min_time=0.4 --benchmark_repetitions=3
+    gbench_args=(--benchmark_min_time=$MIN_TIME --benchmark_repetitions=$REPETITIONS
       --benchmark_report_aggregates_only=true)
-    musl_args=(--min-time 0.4 --repetitions 3)
+    musl_args=(--min-time "$MIN_TIME" --repetitions "$REPETITIONS")
     exec_args=(--rounds 60 --per-round 40)
   fi
 
@@ -150,11 +152,13 @@ inside() {
   "$bin/exec_bench" "${exec_args[@]}" none= empty="$bin/libbench_empty_preload.so" \
     aresolv="$library" > "$out/exec.txt" || status=1
   if perf stat -x, -e task-clock true >/dev/null 2>&1; then
-    local rounds=20 repeat=50 round variant
+    local rounds=30 repeat=40 round variant
     ((smoke)) && rounds=1 repeat=2
     : > "$out/perf.txt"
     for ((round = 0; round < rounds; round++)); do
-      for variant in none empty aresolv; do
+      local -a order=(none empty aresolv)
+      ((round % 2)) && order=(aresolv empty none)
+      for variant in "${order[@]}"; do
         local preload=""
         [[ $variant == empty ]] && preload=$bin/libbench_empty_preload.so
         [[ $variant == aresolv ]] && preload=$library
@@ -162,7 +166,8 @@ inside() {
         # the preload too) is not counted.
         env -u LD_PRELOAD ${preload:+LD_PRELOAD=$preload} \
           perf stat -x, -e task-clock -r "$repeat" -- /bin/true 2>&1 >/dev/null |
-          awk -F, -v v="$variant" '$3 == "task-clock" { print v, $1 }' >> "$out/perf.txt"
+          awk -F, -v r="$round" -v v="$variant" '$3 == "task-clock" { print r, v, $1 * 1000 }' \
+            >> "$out/perf.txt"
       done
     done
   fi
@@ -226,6 +231,7 @@ echo "local-ttl=$DNS_TTL" >> "$fixtures/dnsmasq.conf"
   echo "load_before $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "date $(date -u +%Y-%m-%d)"
   echo "dns_ttl $DNS_TTL"
+  echo "repetitions $REPETITIONS"
 } > "$out/machine.txt"
 
 library=$build/libaresolv.so
