@@ -381,6 +381,14 @@ struct PolicyCache {
 };
 
 PolicyCache g_cache;
+pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
+
+// The lock is held while the policy is (re)loaded, so a child forked then
+// could find half-freed tables behind a reset lock: fork() waits instead.
+// Nothing else is locked while this lock is held, so the wait is short.
+void lock_before_fork() { g_cache.mutex.lock(); }
+void unlock_after_fork() { g_cache.mutex.unlock(); }
+void register_atfork() { pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork); }
 
 void load_policy(const char* path) {
   PolicyCache& c = g_cache;
@@ -400,6 +408,7 @@ void load_policy(const char* path) {
 }  // namespace
 
 CurrentGaiPolicy::CurrentGaiPolicy(const char* path) : policy_(&g_cache.policy) {
+  pthread_once(&g_atfork_once, register_atfork);
   PolicyCache& c = g_cache;
   c.mutex.lock();
   if (!c.loaded || strncmp(c.path, path, sizeof c.path) != 0) {
