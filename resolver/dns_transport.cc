@@ -86,6 +86,11 @@ struct Exchange {
   int slot_count = 0;
   long arrivals = 0;
   int socket_errno = 0;  // errno of a failed socket(), for EMFILE/ENFILE
+  // A send or receive on the server's socket failed (an ICMP error, say):
+  // glibc's close_and_return_error drops the whole visit, answers received
+  // before it included, and moves on to the next server at once. c-ares only
+  // fails the query whose write failed and leaves the other waiting.
+  bool socket_failed = false;
 };
 
 struct CallbackArg {
@@ -125,12 +130,20 @@ int close_socket(ares_socket_t fd, void*) { return ::close(fd); }
 int connect_socket(ares_socket_t fd, const struct sockaddr* addr, ares_socklen_t len, void*) {
   return ::connect(fd, addr, len);
 }
-ares_ssize_t receive_from(ares_socket_t fd, void* buf, size_t len, int flags, struct sockaddr* from,
-                          ares_socklen_t* from_len, void*) {
-  return ::recvfrom(fd, buf, len, flags, from, from_len);
+void note_socket_failure(ares_ssize_t result, void* user) {
+  if (result < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    static_cast<Exchange*>(user)->socket_failed = true;
 }
-ares_ssize_t send_vector(ares_socket_t fd, const struct iovec* iov, int count, void*) {
-  return ::writev(fd, iov, count);
+ares_ssize_t receive_from(ares_socket_t fd, void* buf, size_t len, int flags, struct sockaddr* from,
+                          ares_socklen_t* from_len, void* user) {
+  ares_ssize_t n = ::recvfrom(fd, buf, len, flags, from, from_len);
+  note_socket_failure(n, user);
+  return n;
+}
+ares_ssize_t send_vector(ares_socket_t fd, const struct iovec* iov, int count, void* user) {
+  ares_ssize_t n = ::writev(fd, iov, count);
+  note_socket_failure(n, user);
+  return n;
 }
 
 const struct ares_socket_functions kSocketFunctions = {open_socket, close_socket, connect_socket,
@@ -195,6 +208,7 @@ class Channel {
 // Runs the c-ares channel until every sent query is done or `deadline_ms`.
 void drive(ares_channel channel, Exchange* exchange, long deadline_ms) {
   for (;;) {
+    if (exchange->socket_failed) return;
     bool waiting = false;
     for (int i = 0; i < exchange->slot_count; ++i)
       if (exchange->slots[i].state == Pending::kWaiting) waiting = true;
@@ -259,6 +273,7 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
     slot.arrival = 0;
   }
   exchange->arrivals = 0;
+  exchange->socket_failed = false;
   long deadline = monotonic_ms() + timeout_s * 1000L + kDeadlineMarginMs;
   if (deadline > hard_deadline_ms) deadline = hard_deadline_ms;
 
@@ -268,7 +283,8 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
   send_slot(channel.get(), exchange, args, 0);
   if (exchange->slot_count == 2 && !sequential) send_slot(channel.get(), exchange, args, 1);
   drive(channel.get(), exchange, deadline);
-  if (exchange->slot_count == 2 && sequential && exchange->slots[0].state == Pending::kDone &&
+  if (exchange->slot_count == 2 && sequential && !exchange->socket_failed &&
+      exchange->slots[0].state == Pending::kDone &&
       response_is_usable(exchange->slots[0].response.get(), exchange->slots[0].response_len)) {
     send_slot(channel.get(), exchange, args, 1);
     drive(channel.get(), exchange, deadline);
@@ -277,7 +293,12 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
   // ares_destroy makes find them already settled.
   for (int i = 0; i < exchange->slot_count; ++i) {
     QuerySlot& slot = exchange->slots[i];
-    if (slot.state == Pending::kWaiting) {
+    if (exchange->socket_failed) {
+      slot.state = Pending::kDone;
+      slot.status = ARES_ECONNREFUSED;
+      slot.response.reset();
+      slot.response_len = 0;
+    } else if (slot.state == Pending::kWaiting) {
       slot.state = Pending::kDone;
       slot.status = ARES_ETIMEOUT;
     }
