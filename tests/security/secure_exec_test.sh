@@ -4,7 +4,9 @@
 # every variable that would redirect its configuration (ARESOLV_* paths,
 # LOCALDOMAIN, RES_OPTIONS, RESOLV_HOST_CONF) and writes nothing on stderr,
 # even with ARESOLV_DEBUG=1. The same program without the setuid bit honours
-# each variable, which shows that each check can fail.
+# each variable, which shows that each check can fail. The environment is read
+# once: changing it after the first lookup changes nothing. Under strace, the
+# setuid process opens no file for writing and no redirected file at all.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/security_lib.sh"
 sec_setup
@@ -65,6 +67,15 @@ for entry in "${cases[@]}"; do
     "$real" "$(sec_answer "$query")"
   sec_expect "setuid, $name set: nothing on stderr" "" "$SEC_ERR"
 done
+
+# ---- the environment is read once, at the first call -----------------------------
+sec_run plain -- gai4:filehost.test "setenv:ARESOLV_HOSTS=$alt/hosts" gai4:filehost.test ghbn:filehost.test
+sec_expect "plain: ARESOLV_HOSTS set after the first lookup changes nothing" \
+  "192.0.2.10"$'\n'"192.0.2.10"$'\n'"192.0.2.10" "$(sed -n '1p;3p;4p' <<<"$SEC_OUT" | awk '{print $2}')"
+sec_run plain "ARESOLV_HOSTS=$alt/hosts" -- gai4:filehost.test unsetenv:ARESOLV_HOSTS \
+  "setenv:ARESOLV_HOSTS=/nonexistent" gai4:filehost.test
+sec_expect "plain: ARESOLV_HOSTS removed or changed after the first lookup changes nothing" \
+  "192.0.2.99"$'\n'"192.0.2.99" "$(sed -n '1p;4p' <<<"$SEC_OUT" | awk '{print $2}')"
 
 # ---- everything at once, with debug logging asked for -------------------------
 sec_run suid "${all_vars[@]}" ARESOLV_DEBUG=1 -- whoami "${all_queries[@]}"

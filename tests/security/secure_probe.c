@@ -11,6 +11,8 @@
      port:SERVICE  getaddrinfo(NULL, SERVICE, AF_INET, SOCK_STREAM): the port
      ghbn:NAME     gethostbyname(NAME): the addresses
      gni:IPV4      getnameinfo(IPV4, NI_NAMEREQD): the host name
+     setenv:VAR=VALUE, unsetenv:VAR
+                   change the environment between lookups (prints "ok")
    With --loop MS, the queries are repeated every 20 ms for MS milliseconds,
    each line prefixed with the CLOCK_MONOTONIC time in milliseconds. */
 #define _GNU_SOURCE
@@ -123,6 +125,10 @@ static int run(const char* query) {
     query_ghbn(arg);
   else if (kind == 3 && strncmp(query, "gni", 3) == 0)
     query_gni(arg);
+  else if (kind == 6 && strncmp(query, "setenv", 6) == 0)
+    printf(" %s", putenv(strdup(arg)) == 0 ? "ok" : "failed");
+  else if (kind == 8 && strncmp(query, "unsetenv", 8) == 0)
+    printf(" %s", unsetenv(arg) == 0 ? "ok" : "failed");
   else {
     printf(" unknown query\n");
     return 2;
