@@ -7,6 +7,7 @@
 # bar of the issue and writes the table as Markdown to tests/bench/results.md.
 # A benchmark, not a test: it exits 0 when a bar fails (and says so), non-zero
 # only when it could not measure. Takes about three minutes; needs root.
+#   ARESOLV_SKIP_SETUP=1         do not run scripts/setup.sh
 #   ARESOLV_BUILD_DIR=DIR        build somewhere else than build-bench/
 #   ARESOLV_BENCH_MARKDOWN=FILE  write the Markdown table somewhere else
 set -euo pipefail
@@ -14,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ARESOLV_BUILD_DIR:-$root/build-bench}
 markdown=${ARESOLV_BENCH_MARKDOWN:-$root/tests/bench/results.md}
 
-"$root/scripts/setup.sh"
+[[ ${ARESOLV_SKIP_SETUP:-} == 1 ]] || "$root/scripts/setup.sh"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target \
   aresolv resolve_bench resolve_bench_musl bench_empty_preload exec_bench rss_probe
