@@ -362,12 +362,6 @@ struct timespec monotonic_deadline(long ms) {
 
 }  // namespace
 
-long coarse_monotonic_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 void DnsCache::configure(const DnsCacheLimits& limits, CacheClock clock) {
   limits_ = limits;
   clock_ = clock;

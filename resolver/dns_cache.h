@@ -25,6 +25,7 @@
 
 #include "resolver/config.h"
 #include "resolver/dns_transport.h"
+#include "resolver/recheck.h"
 
 namespace aresolv {
 
@@ -39,9 +40,6 @@ struct DnsCacheLimits {
 
 // Milliseconds on a monotonic clock (tests inject their own).
 using CacheClock = long (*)();
-
-// CLOCK_MONOTONIC_COARSE in milliseconds: read from the vDSO, no system call.
-long coarse_monotonic_ms();
 
 class DnsCache {
  public:

@@ -1,5 +1,6 @@
 // One parsed configuration file shared by all threads: parsed once, parsed
-// again only when the file's identity changes (one stat per lookup), and
+// again only when the file's identity changes (one stat per lookup, or none
+// within a second of the last for a file that has been still, recheck.h), and
 // handed out by reference count so that a reader keeps its table while
 // another thread replaces it. Used for /etc/hosts and /etc/services.
 //
@@ -15,6 +16,7 @@
 
 #include "resolver/base.h"
 #include "resolver/file_snapshot.h"
+#include "resolver/recheck.h"
 #include "resolver/records.h"
 
 namespace aresolv {
@@ -25,11 +27,21 @@ class FileTableCache {
   // A reference to the table for `path` as the file is now, or nullptr with
   // `*status` set (kUnavail: unreadable; kNoMemory).
   Table* acquire(const char* path, Status* status) {
+    long now_ms = coarse_monotonic_ms();
+    {
+      LockGuard lock(mutex_);
+      Table* t = table_;
+      if (t && memo_.fresh(now_ms) && strcmp(path_, path) == 0) {
+        __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+        return t;
+      }
+    }
     FileIdentity now = identify_file(path);
     {
       LockGuard lock(mutex_);
       Table* t = table_;
       if (t && t->identity == now && strcmp(path_, path) == 0) {
+        memo_.record(t->identity, now, now_ms);
         __atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
         return t;
       }
@@ -55,6 +67,7 @@ class FileTableCache {
       old = table_;
       table_ = fresh;
       memcpy(path_, path, path_length + 1);
+      memo_.record(fresh->identity, fresh->identity, now_ms);
     }
     Release(old);
     return fresh;
@@ -65,6 +78,7 @@ class FileTableCache {
 
  private:
   Mutex mutex_;
+  IdentityMemo memo_;       // table_ was found current at this moment
   Table* table_ = nullptr;  // one reference held by the cache
   char path_[PATH_MAX] = {};
 };

@@ -5,11 +5,13 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "resolver/base.h"
+#include "resolver/recheck.h"
 
 #ifndef IFA_F_HOMEADDRESS
 #define IFA_F_HOMEADDRESS 0
@@ -102,9 +104,46 @@ int process_messages(const char* buffer, ssize_t length, uint32_t own_pid, uint3
   return done;
 }
 
+bool ask_kernel(LocalAddresses* out);
+
+// The last list the kernel gave, for the calls of the following second.
+struct AddressMemo {
+  Mutex mutex;
+  bool valid = false;
+  long taken_ms = 0;
+  LocalAddresses addresses;
+};
+AddressMemo g_memo;
+pthread_once_t g_memo_once = PTHREAD_ONCE_INIT;
+
+void reset_memo_in_child() { g_memo.mutex.reset_after_fork(); }
+void register_memo_atfork() { pthread_atfork(nullptr, nullptr, reset_memo_in_child); }
+
 }  // namespace
 
 bool query_local_addresses(LocalAddresses* out) {
+  if (!recheck_memos_enabled()) return ask_kernel(out);
+  pthread_once(&g_memo_once, register_memo_atfork);
+  long now = coarse_monotonic_ms();
+  {
+    LockGuard lock(g_memo.mutex);
+    if (g_memo.valid && now >= g_memo.taken_ms && now - g_memo.taken_ms < kRecheckIntervalMs) {
+      memcpy(out, &g_memo.addresses, sizeof *out);
+      return true;
+    }
+  }
+  // A failure is not remembered: the next call asks again, as glibc does.
+  if (!ask_kernel(out)) return false;
+  LockGuard lock(g_memo.mutex);
+  memcpy(&g_memo.addresses, out, sizeof *out);
+  g_memo.taken_ms = now;
+  g_memo.valid = true;
+  return true;
+}
+
+namespace {
+
+bool ask_kernel(LocalAddresses* out) {
   out->seen_ipv4 = false;
   out->seen_ipv6 = false;
   out->listed = false;
@@ -194,6 +233,8 @@ bool query_local_addresses(LocalAddresses* out) {
   }
   return true;
 }
+
+}  // namespace
 
 int addrconfig_family(int requested_family, bool seen_ipv4, bool seen_ipv6) {
   if (requested_family == AF_UNSPEC && (seen_ipv4 || seen_ipv6)) {

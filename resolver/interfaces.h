@@ -43,7 +43,8 @@ struct LocalAddresses {
 };
 
 // Asks the kernel (NETLINK_ROUTE, RTM_GETADDR) for every interface address.
-// The netlink socket is opened and closed within the call. Returns false when
+// The netlink socket is opened and closed within the call. A list the kernel
+// gave is remembered for up to a second (resolver/recheck.h). Returns false when
 // the kernel could not be asked; `out` then holds glibc's fallback
 // (seen_ipv4 = seen_ipv6 = true, listed = false).
 bool query_local_addresses(LocalAddresses* out);

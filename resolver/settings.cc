@@ -11,6 +11,7 @@
 #include "resolver/config.h"
 #include "resolver/dns_cache.h"
 #include "resolver/file_snapshot.h"
+#include "resolver/recheck.h"
 
 namespace aresolv {
 namespace {
@@ -108,6 +109,7 @@ struct ResolvConfCache {
   Mutex mutex;
   bool loaded = false;
   FileIdentity identity;
+  IdentityMemo memo;
   ResolvConf conf;
 };
 
@@ -115,6 +117,7 @@ struct NsswitchCache {
   Mutex mutex;
   bool loaded = false;
   FileIdentity identity;
+  IdentityMemo memo;
   HostsLookupOrder order;
 };
 
@@ -163,9 +166,10 @@ const Settings& settings() {
 void current_resolv_conf(ResolvConf* out) {
   ensure_atfork();
   const Settings& s = settings();
+  long now = coarse_monotonic_ms();
   {
     LockGuard lock(g_resolv_conf.mutex);
-    if (g_resolv_conf.loaded && g_resolv_conf.conf.no_reload) {
+    if (g_resolv_conf.loaded && (g_resolv_conf.conf.no_reload || g_resolv_conf.memo.fresh(now))) {
       *out = g_resolv_conf.conf;
       return;
     }
@@ -189,12 +193,21 @@ void current_resolv_conf(ResolvConf* out) {
     // On a read error with a configuration in hand, glibc's res_init fails;
     // we keep answering with the last configuration and retry next time.
   }
+  g_resolv_conf.memo.record(g_resolv_conf.identity, current, now);
   *out = g_resolv_conf.conf;
 }
 
 void current_hosts_order(HostsLookupOrder* out) {
   ensure_atfork();
   const Settings& s = settings();
+  long now = coarse_monotonic_ms();
+  {
+    LockGuard lock(g_nsswitch.mutex);
+    if (g_nsswitch.loaded && g_nsswitch.memo.fresh(now)) {
+      *out = g_nsswitch.order;
+      return;
+    }
+  }
   FileIdentity current = identify_file(s.nsswitch_path);
   LockGuard lock(g_nsswitch.mutex);
   if (!g_nsswitch.loaded || g_nsswitch.identity != current) {
@@ -205,6 +218,7 @@ void current_hosts_order(HostsLookupOrder* out) {
       g_nsswitch.loaded = true;
     }
   }
+  g_nsswitch.memo.record(g_nsswitch.identity, current, now);
   *out = g_nsswitch.order;
 }
 

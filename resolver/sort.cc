@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "resolver/base.h"
+#include "resolver/recheck.h"
 
 namespace aresolv {
 namespace {
@@ -37,6 +39,93 @@ bool same_destination(const Address& a, const Address& b) {
   if (a.family != b.family) return false;
   if (a.family == AF_INET) return memcmp(a.bytes, b.bytes, 4) == 0;
   return a.scope_id == b.scope_id && memcmp(a.bytes, b.bytes, 16) == 0;
+}
+
+// What the connect()s of one probe gave for each destination of a list,
+// remembered for a second (resolver/recheck.h). The flags and prefix
+// lengths are looked up afresh each time, in the caller's interface list.
+constexpr int kMemoDestinations = 16;  // longer lists are probed every time
+constexpr int kMemoSlots = 8;
+
+struct ProbedSource {
+  bool found;
+  Address address;
+  uint8_t lookup_key[16];  // how the source is looked up in the interface list
+};
+
+struct ProbeMemoSlot {
+  bool valid;
+  long taken_ms;
+  uint16_t port;
+  int count;
+  Address destinations[kMemoDestinations];
+  ProbedSource sources[kMemoDestinations];
+};
+
+struct ProbeMemo {
+  Mutex mutex;
+  ProbeMemoSlot slots[kMemoSlots];
+};
+
+ProbeMemo g_probe_memo;
+pthread_once_t g_probe_memo_once = PTHREAD_ONCE_INIT;
+
+void reset_probe_memo_in_child() { g_probe_memo.mutex.reset_after_fork(); }
+void register_probe_memo_atfork() { pthread_atfork(nullptr, nullptr, reset_probe_memo_in_child); }
+
+bool slot_matches(const ProbeMemoSlot& slot, const Address* destinations, int count, uint16_t port,
+                  long now) {
+  if (!slot.valid || slot.count != count || slot.port != port || now < slot.taken_ms ||
+      now - slot.taken_ms >= kRecheckIntervalMs)
+    return false;
+  for (int i = 0; i < count; ++i)
+    if (!same_destination(slot.destinations[i], destinations[i])) return false;
+  return true;
+}
+
+void fill_from_probe(const ProbedSource& probed, const LocalAddresses& local, SourceInfo* info) {
+  *info = SourceInfo();
+  if (!probed.found) return;
+  info->found = true;
+  if (local.listed) {
+    if (const LocalAddress* found = find_local_address(local, probed.lookup_key)) {
+      info->flags = found->flags;
+      info->prefix_length = found->prefix_length;
+    }
+  }
+  info->address = probed.address;
+}
+
+bool recall_probe(const Address* destinations, int count, uint16_t port,
+                  const LocalAddresses& local, SourceInfo* sources) {
+  long now = coarse_monotonic_ms();
+  LockGuard lock(g_probe_memo.mutex);
+  for (const ProbeMemoSlot& slot : g_probe_memo.slots) {
+    if (!slot_matches(slot, destinations, count, port, now)) continue;
+    for (int i = 0; i < count; ++i) fill_from_probe(slot.sources[i], local, &sources[i]);
+    return true;
+  }
+  return false;
+}
+
+void remember_probe(const Address* destinations, int count, uint16_t port,
+                    const ProbedSource* probed) {
+  long now = coarse_monotonic_ms();
+  LockGuard lock(g_probe_memo.mutex);
+  ProbeMemoSlot* target = &g_probe_memo.slots[0];
+  for (ProbeMemoSlot& slot : g_probe_memo.slots) {
+    if (!slot.valid) {
+      target = &slot;
+      break;
+    }
+    if (slot.taken_ms < target->taken_ms) target = &slot;
+  }
+  target->valid = true;
+  target->taken_ms = now;
+  target->port = port;
+  target->count = count;
+  memcpy(target->destinations, destinations, sizeof *destinations * static_cast<size_t>(count));
+  memcpy(target->sources, probed, sizeof *probed * static_cast<size_t>(count));
 }
 
 // glibc's try_connect: connect the probe socket, read the local address,
@@ -220,13 +309,21 @@ bool sort_with_sources(const Address* destinations, const SourceInfo* sources, i
 
 void probe_sources(const Address* destinations, int count, uint16_t port,
                    const LocalAddresses& local, SourceInfo* sources) {
+  bool memo = count <= kMemoDestinations && recheck_memos_enabled();
+  if (memo) {
+    pthread_once(&g_probe_memo_once, register_probe_memo_atfork);
+    if (recall_probe(destinations, count, port, local, sources)) return;
+  }
+  ProbedSource probed[kMemoDestinations];
   UniqueFd fd;
   int af = AF_UNSPEC;
   for (int i = 0; i < count; ++i) {
     const Address& destination = destinations[i];
     SourceInfo& info = sources[i];
+    if (memo) probed[i] = ProbedSource();
     if (i > 0 && same_destination(destinations[i - 1], destination)) {
       info = sources[i - 1];
+      if (memo) probed[i] = probed[i - 1];
       continue;
     }
     info = SourceInfo();
@@ -249,8 +346,8 @@ void probe_sources(const Address* destinations, int count, uint16_t port,
     if (!try_connect(&fd, &af, target, target_length, destination.family, &source)) continue;
     info.found = true;
 
-    if (local.listed) {
-      uint8_t key[16];
+    {
+      uint8_t* key = probed[memo ? i : 0].lookup_key;
       if (destination.family == AF_INET && af == AF_INET) {
         memset(key, 0, 10);
         key[10] = 0xff;
@@ -265,7 +362,8 @@ void probe_sources(const Address* destinations, int count, uint16_t port,
       } else {
         memcpy(key, &source.in6.sin6_addr, 16);
       }
-      if (const LocalAddress* found = find_local_address(local, key)) {
+      const LocalAddress* found = local.listed ? find_local_address(local, key) : nullptr;
+      if (found != nullptr) {
         info.flags = found->flags;
         info.prefix_length = found->prefix_length;
       }
@@ -281,7 +379,12 @@ void probe_sources(const Address* destinations, int count, uint16_t port,
       memcpy(info.address.bytes, &source.in6.sin6_addr, 16);
       info.address.scope_id = source.in6.sin6_scope_id;
     }
+    if (memo) {
+      probed[i].found = true;
+      probed[i].address = info.address;
+    }
   }
+  if (memo) remember_probe(destinations, count, port, probed);
 }
 
 bool sort_destination_order(const Address* destinations, int count, const char* gai_conf_path,
