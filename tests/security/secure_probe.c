@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -97,11 +98,24 @@ static void query_gni(const char* address) {
     printf(" %s", host);
 }
 
-static void whoami(void) {
+static int find_aresolv(struct dl_phdr_info* info, size_t size, void* data) {
+  (void)size;
+  (void)data;
+  return info->dlpi_name != NULL && strstr(info->dlpi_name, "libaresolv") != NULL;
+}
+
+/* getaddrinfo is libaresolv's, or a sanitizer runtime's interceptor (which
+   calls the next definition, ours) with libaresolv loaded behind it. */
+static int aresolv_in_use(void) {
   Dl_info info;
   void* gai = dlsym(RTLD_DEFAULT, "getaddrinfo");
-  int ours = gai != NULL && dladdr(gai, &info) != 0 && info.dli_fname != NULL &&
-             strstr(info.dli_fname, "libaresolv") != NULL;
+  if (gai == NULL || dladdr(gai, &info) == 0 || info.dli_fname == NULL) return 0;
+  if (strstr(info.dli_fname, "libaresolv") != NULL) return 1;
+  return strstr(info.dli_fname, "san.so") != NULL && dl_iterate_phdr(find_aresolv, NULL) != 0;
+}
+
+static void whoami(void) {
+  int ours = aresolv_in_use();
   printf(" at_secure=%lu ruid=%d euid=%d aresolv=%s", getauxval(AT_SECURE), (int)getuid(),
          (int)geteuid(), ours ? "yes" : "no");
 }
