@@ -2,6 +2,7 @@
 #include "shim/hostent_builder.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "resolver/hostent_lookup.h"
@@ -15,10 +16,31 @@ __thread char *t_buffer;
 __thread size_t t_buffer_size;
 __thread struct hostent t_result;
 
+// A thread's buffer is freed when the thread exits (a key destructor runs in
+// the exiting thread, whose TLS is still there): a program that starts many
+// short-lived threads calling gethostbyname must not lose a buffer per thread.
+pthread_once_t g_buffer_key_once = PTHREAD_ONCE_INIT;
+pthread_key_t g_buffer_key;
+bool g_buffer_key_created;
+
+void free_thread_buffer(void *) {
+  free(t_buffer);
+  t_buffer = nullptr;
+  t_buffer_size = 0;
+}
+
+void create_buffer_key() {
+  g_buffer_key_created = pthread_key_create(&g_buffer_key, free_thread_buffer) == 0;
+}
+
 bool ensure_buffer() {
   if (t_buffer == nullptr) {
     t_buffer_size = kInitialBufferSize;
     t_buffer = static_cast<char *>(malloc(t_buffer_size));
+    // Any non-null value makes the destructor run; it frees t_buffer itself,
+    // which grow_buffer may have moved since.
+    pthread_once(&g_buffer_key_once, create_buffer_key);
+    if (t_buffer != nullptr && g_buffer_key_created) pthread_setspecific(g_buffer_key, t_buffer);
   }
   return t_buffer != nullptr;
 }
