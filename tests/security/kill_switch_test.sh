@@ -101,6 +101,34 @@ sec_expect "plain, hosts: files dns, fallback file and variable: still our resol
   "gai4:filehost.test 192.0.2.99"$'\n'"ghbn:filehost.test 192.0.2.99" "$SEC_OUT" "$SEC_ERR"
 rm -f /etc/aresolv/nss-fallback
 
+# ---- every entry point, and the calls libc makes for it ---------------------------
+# Markers without a crash: ARESOLV_HOSTS and ARESOLV_RESOLV_CONF (search
+# lab.test only) are ours; libc reads the real files. getaddrinfo_a and
+# res_search forward too; freeaddrinfo frees libc's lists.
+alt_resolv=$SEC/alt-resolv.conf
+printf 'nameserver 127.0.0.1\nsearch lab.test\n' > "$alt_resolv"
+chmod 0644 "$alt_resolv"
+aresolv_use_nsswitch nsswitch.conf
+surface=(gai4:filehost.test ghbn:filehost.test gaia:filehost.test gni:192.0.2.99 res:shared)
+ours="192.0.2.99 192.0.2.99 192.0.2.99 filehost.test 198.51.100.34"
+libc="192.0.2.10 192.0.2.10 192.0.2.10 error -2 198.51.100.33"
+answers_of() { awk '{ $1 = ""; sub(/^ /, ""); print }' <<<"$SEC_OUT" | paste -sd' '; }
+sec_run plain ARESOLV_HOSTS="$alt_hosts" ARESOLV_RESOLV_CONF="$alt_resolv" -- "${surface[@]}"
+sec_expect "plain, no switch: getaddrinfo, gethostbyname, getaddrinfo_a, getnameinfo, res_search are ours" \
+  "$ours" "$(answers_of)" "$SEC_ERR"
+sec_run plain ARESOLV_HOSTS="$alt_hosts" ARESOLV_RESOLV_CONF="$alt_resolv" ARESOLV_DISABLE=1 -- "${surface[@]}"
+sec_expect "plain, ARESOLV_DISABLE=1: each of them is libc's" "$libc" "$(answers_of)" "$SEC_ERR"
+touch /etc/aresolv/disable
+sec_run plain ARESOLV_HOSTS="$alt_hosts" ARESOLV_RESOLV_CONF="$alt_resolv" -- "${surface[@]}"
+sec_expect "plain, /etc/aresolv/disable: each of them is libc's" "$libc" "$(answers_of)" "$SEC_ERR"
+rm -f /etc/aresolv/disable
+# The NSS fallback leaves res_* (DNS only, no NSS) with us.
+aresolv_use_nsswitch nsswitch-crash.conf
+sec_run plain ARESOLV_RESOLV_CONF="$alt_resolv" ARESOLV_NSS_FALLBACK=1 -- res:shared
+sec_expect "plain, ARESOLV_NSS_FALLBACK=1 with a skipped source: res_search stays ours" \
+  "res:shared 198.51.100.34" "$SEC_OUT" "$SEC_ERR"
+aresolv_use_nsswitch nsswitch.conf
+
 # ---- a running process sees the file come and go within a second ---------------
 # Same marker: 192.0.2.99 from us (ARESOLV_HOSTS), 192.0.2.10 from libc.
 probe_now() { "$SEC/probe-plain" now | awk '{print $2}'; }

@@ -11,6 +11,8 @@
      port:SERVICE  getaddrinfo(NULL, SERVICE, AF_INET, SOCK_STREAM): the port
      ghbn:NAME     gethostbyname(NAME): the addresses
      gni:IPV4      getnameinfo(IPV4, NI_NAMEREQD): the host name
+     gaia:NAME     getaddrinfo_a(GAI_WAIT, NAME, AF_INET, SOCK_STREAM): the addresses
+     res:NAME      res_search(NAME, IN, A): the addresses of the answer
      setenv:VAR=VALUE, unsetenv:VAR
                    change the environment between lookups (prints "ok")
    With --loop MS, the queries are repeated every 20 ms for MS milliseconds,
@@ -20,7 +22,9 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <netdb.h>
+#include <arpa/nameser.h>
 #include <netinet/in.h>
+#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +59,66 @@ static void query_gai(const char* name, int family) {
   }
   for (struct addrinfo* ai = list; ai != NULL; ai = ai->ai_next) print_address(ai->ai_addr);
   freeaddrinfo(list);
+}
+
+static void query_gaia(const char* name) {
+  struct addrinfo hints = {0};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  struct gaicb request = {0};
+  request.ar_name = name;
+  request.ar_request = &hints;
+  struct gaicb* list[1] = {&request};
+  int rc = getaddrinfo_a(GAI_WAIT, list, 1, NULL);
+  if (rc == 0) rc = gai_error(&request);
+  if (rc != 0) {
+    printf(" error %d", rc);
+    return;
+  }
+  for (struct addrinfo* ai = request.ar_result; ai != NULL; ai = ai->ai_next)
+    print_address(ai->ai_addr);
+  freeaddrinfo(request.ar_result);
+}
+
+/* Skips a possibly compressed name; returns the offset after it, or -1. */
+static int skip_name(const unsigned char* msg, int length, int offset) {
+  while (offset < length) {
+    unsigned char label = msg[offset];
+    if (label == 0) return offset + 1;
+    if ((label & 0xc0) == 0xc0) return offset + 2;
+    offset += 1 + label;
+  }
+  return -1;
+}
+
+static void query_res(const char* name) {
+  unsigned char answer[1024];
+  int length = res_search(name, ns_c_in, ns_t_a, answer, sizeof answer);
+  if (length < 12) {
+    printf(" error h_errno=%d", h_errno);
+    return;
+  }
+  if (length > (int)sizeof answer) length = sizeof answer;
+  int questions = answer[4] << 8 | answer[5], answers = answer[6] << 8 | answer[7];
+  int offset = 12;
+  for (int i = 0; i < questions && offset >= 0; ++i) {
+    offset = skip_name(answer, length, offset);
+    if (offset >= 0) offset += 4;
+  }
+  for (int i = 0; i < answers && offset >= 0; ++i) {
+    offset = skip_name(answer, length, offset);
+    if (offset < 0 || offset + 10 > length) break;
+    int type = answer[offset] << 8 | answer[offset + 1];
+    int rdlength = answer[offset + 8] << 8 | answer[offset + 9];
+    offset += 10;
+    if (offset + rdlength > length) break;
+    if (type == ns_t_a && rdlength == 4) {
+      char text[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, answer + offset, text, sizeof text);
+      printf(" %s", text);
+    }
+    offset += rdlength;
+  }
 }
 
 static void query_port(const char* service) {
@@ -139,6 +203,10 @@ static int run(const char* query) {
     query_ghbn(arg);
   else if (kind == 3 && strncmp(query, "gni", 3) == 0)
     query_gni(arg);
+  else if (kind == 4 && strncmp(query, "gaia", 4) == 0)
+    query_gaia(arg);
+  else if (kind == 3 && strncmp(query, "res", 3) == 0)
+    query_res(arg);
   else if (kind == 6 && strncmp(query, "setenv", 6) == 0)
     printf(" %s", putenv(strdup(arg)) == 0 ? "ok" : "failed");
   else if (kind == 8 && strncmp(query, "unsetenv", 8) == 0)
