@@ -9,6 +9,9 @@
 # processes too, where LD_LIBRARY_PATH is ignored.
 #
 #  - ARESOLV_DISABLE=1 forwards in plain processes, is ignored by setuid ones;
+#  - getaddrinfo, gethostbyname, getaddrinfo_a, getnameinfo and res_search
+#    all forward (libc's answers come from the real files, ours from the
+#    files ARESOLV_HOSTS and ARESOLV_RESOLV_CONF name);
 #  - /etc/aresolv/disable forwards in both, and reaches a running process
 #    within a second of its creation and of its removal;
 #  - the file is looked at no more than once a second (strace);
