@@ -5,6 +5,7 @@
  *   res:NAME    res_query(NAME, C_IN, T_A)
  *   search:NAME res_search(NAME, C_IN, T_A)
  *   touch:PATH  appends a comment line to PATH (a changed resolv.conf)
+ *   addhost:NAME appends "192.0.2.99 NAME" to /etc/hosts
  *   sleep:MS    sleeps
  * Prints one line per lookup with everything it returned except TTLs and
  * IDs, so that runs can be compared. */
@@ -100,6 +101,12 @@ int main(int argc, char **argv) {
       FILE *f = fopen(arg, "a");
       if (!f || fputs("# changed\n", f) < 0 || fclose(f) != 0) {
         perror(arg);
+        return 2;
+      }
+    } else if (strncmp(step, "addhost:", 8) == 0) {
+      FILE *f = fopen("/etc/hosts", "a");
+      if (!f || fprintf(f, "192.0.2.99 %s\n", arg) < 0 || fclose(f) != 0) {
+        perror("/etc/hosts");
         return 2;
       }
     } else if (strncmp(step, "sleep:", 6) == 0) {

@@ -83,6 +83,21 @@ STEPS=(gai:a4.test gai:a4.test touch:/etc/resolv.conf sleep:1100 gai:a4.test gai
 mark=$(log_lines); out=$(probe); sleep 0.2
 check "resolv.conf changed" 2 A a4.test
 
+# A name added to /etc/hosts after the file had been still for a while (its
+# check is then remembered for a second) is found a second later, while
+# a4.test, from DNS, stays cached.
+STEPS=(gai:late.test gai:a4.test sleep:3000 gai:late.test addhost:late.test sleep:1100 gai:late.test
+       gai:a4.test)
+mark=$(log_lines); out=$(probe); sleep 0.2
+cases=$((cases + 1))
+if grep -qx 'gai late.test rc=0 192.0.2.99 canon=late.test' <<< "$out"; then
+  printf 'ok    /etc/hosts changed: the new name is found\n'
+else
+  failed=$((failed + 1))
+  printf 'FAIL  /etc/hosts changed: the new name is not found\n%s\n' "$(sed 's/^/        /' <<< "$out")"
+fi
+check "/etc/hosts changed" 1 A a4.test
+
 # Each process has its own cache: a new process asks again.
 STEPS=(gai:a4.test)
 mark=$(log_lines); out=$(probe); sleep 0.2

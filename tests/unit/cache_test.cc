@@ -619,5 +619,35 @@ TEST_F(CacheTest, ForkedChildNeitherDeadlocksNorWaitsForTheParentsRequests) {
   g_fork_cache = nullptr;
 }
 
+// The one-second memo of file checks (resolver/recheck.h) trusts only files
+// that have been still for a while.
+TEST(RecheckTest, OnlyFilesStillForAWhileAreRemembered) {
+  char path[] = "/tmp/aresolv-recheck-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  IdentityMemo memo;
+  long now = coarse_monotonic_ms();
+  FileIdentity fresh = identify_file(path);
+  memo.record(fresh, fresh, now);
+  EXPECT_FALSE(memo.fresh(now)) << "a file written just now must be checked every time";
+  memo.record(FileIdentity(), FileIdentity(), now);
+  EXPECT_FALSE(memo.fresh(now)) << "an absent file is checked every time";
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  now = coarse_monotonic_ms();
+  FileIdentity still = identify_file(path);
+  memo.record(still, still, now);
+  EXPECT_TRUE(memo.fresh(now));
+  EXPECT_TRUE(memo.fresh(now + kRecheckIntervalMs - 1));
+  EXPECT_FALSE(memo.fresh(now + kRecheckIntervalMs));
+  EXPECT_FALSE(memo.fresh(now - 1));  // a clock that went back: check again
+  FileIdentity other = still;
+  other.size += 1;
+  memo.record(other, still, now);  // what is held is not what is there
+  EXPECT_FALSE(memo.fresh(now));
+  unlink(path);
+}
+
 }  // namespace
 }  // namespace aresolv
