@@ -51,6 +51,16 @@ LibcFunction libc_gai_suspend("gai_suspend");
 pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
 Request* g_requests = nullptr;  // queued and running, under g_mutex
 std::atomic<int> g_completions{0};
+pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
+
+// The child of fork() has none of the request threads: the lock one of them
+// may have held is made free, and their requests (the parent's, possibly
+// half-unlinked) are forgotten.
+void forget_requests_in_child() {
+  g_mutex = PTHREAD_MUTEX_INITIALIZER;
+  g_requests = nullptr;
+}
+void register_atfork() { pthread_atfork(nullptr, nullptr, forget_requests_in_child); }
 
 void unlink_request(Request* request) {
   for (Request** p = &g_requests; *p != nullptr; p = &(*p)->next) {
@@ -179,6 +189,7 @@ void* run_request(void* arg) {
 ARESOLV_EXPORT int getaddrinfo_a(int mode, struct gaicb* list[], int ent, struct sigevent* sig) {
   if (auto libc = libc_target<decltype(&getaddrinfo_a)>(libc_getaddrinfo_a, Forward::kOnKillSwitch))
     return libc(mode, list, ent, sig);
+  pthread_once(&g_atfork_once, register_atfork);
   if (mode != GAI_WAIT && mode != GAI_NOWAIT) {
     errno = EINVAL;
     return EAI_SYSTEM;
@@ -264,6 +275,7 @@ ARESOLV_EXPORT int gai_error(struct gaicb* req) {
 }
 
 ARESOLV_EXPORT int gai_cancel(struct gaicb* req) {
+  pthread_once(&g_atfork_once, register_atfork);
   pthread_mutex_lock(&g_mutex);
   Request* request = find_request(req);
   if (request == nullptr) {
@@ -289,6 +301,7 @@ ARESOLV_EXPORT int gai_cancel(struct gaicb* req) {
 
 ARESOLV_EXPORT int gai_suspend(const struct gaicb* const list[], int ent,
                                const struct timespec* timeout) {
+  pthread_once(&g_atfork_once, register_atfork);
   struct timespec deadline;
   if (timeout != nullptr) {
     clock_gettime(CLOCK_MONOTONIC, &deadline);
