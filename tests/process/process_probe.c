@@ -81,12 +81,13 @@ enum Kind {
   kResNsearch,  // res_ninit + res_nsearch + res_nclose
   kResSend,     // res_mkquery + res_send
   kResQuerydomain,
+  kGaiA,  // getaddrinfo_a GAI_WAIT, one request
 };
 
 static const char* const kKindNames[] = {
     "getaddrinfo",   "getaddrinfo(wild)", "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr_r",
     "getnameinfo",   "res_search",        "res_query",       "gethostbyname",    "gethostbyname2",
-    "gethostbyaddr", "res_nsearch",       "res_send",        "res_querydomain",
+    "gethostbyaddr", "res_nsearch",       "res_send",        "res_querydomain",  "getaddrinfo_a",
 };
 
 typedef struct {
@@ -115,6 +116,7 @@ static const Case kCases[] = {
     {kResSearch, "dual.test"},  {kResSearch, "intra"},
     {kResSearch, "nx.test"},    {kResSearch, "big4.test"},
     {kResQuery, "multi4.test"}, {kResQuery, "nosuchname"},
+    {kGaiA, "multidual.test"},  {kGaiA, "nx.test"},
 };
 #define NCASES ((int)(sizeof kCases / sizeof kCases[0]))
 
@@ -125,6 +127,7 @@ static const Case kEntryPoints[] = {
     {kGni, "2001:db8:1::2"}, {kGhbn, "bigdual.test"},   {kGhbn2, "multi6.test"},
     {kGhba, "198.51.100.2"}, {kResSearch, "big4.test"}, {kResQuery, "dual.test"},
     {kResNsearch, "intra"},  {kResSend, "multi4.test"}, {kResQuerydomain, "a4"},
+    {kGaiA, "dual.test"},
 };
 #define NENTRY ((int)(sizeof kEntryPoints / sizeof kEntryPoints[0]))
 
@@ -176,7 +179,8 @@ static __attribute__((noinline)) void run_case(const Case* c, Text* t) {
   h_errno = 0;
   switch (c->kind) {
     case kGai:
-    case kGaiWild: {
+    case kGaiWild:
+    case kGaiA: {
       char wild[64];
       const char* name = c->name;
       if (c->kind == kGaiWild) {
@@ -190,7 +194,19 @@ static __attribute__((noinline)) void run_case(const Case* c, Text* t) {
       hints.ai_socktype = SOCK_STREAM;
       hints.ai_flags = AI_CANONNAME;
       errno = 0;
-      int rc = getaddrinfo(name, NULL, &hints, &res);
+      int rc;
+      if (c->kind == kGaiA) {
+        struct gaicb cb;
+        memset(&cb, 0, sizeof cb);
+        cb.ar_name = name;
+        cb.ar_request = &hints;
+        struct gaicb* list[1] = {&cb};
+        rc = getaddrinfo_a(GAI_WAIT, list, 1, NULL);
+        if (rc == 0) rc = gai_error(&cb);
+        res = cb.ar_result;
+      } else {
+        rc = getaddrinfo(name, NULL, &hints, &res);
+      }
       int saved_errno = errno;
       put(t, "rc=%d", rc);
       if (rc == EAI_SYSTEM) put(t, " errno=%d", saved_errno);
@@ -460,7 +476,8 @@ static int mode_fork(int iterations) {
   Pool* pool = calloc(1, sizeof *pool);
   start_pool(pool, 8);
   int deadlocks = 0, wrong = 0, crashed = 0;
-  const int child_cases[] = {1, 4, 9, 14, 16, 26, 30};  // hosts, DNS, TCP, wild, r, gni, res
+  // hosts, DNS, TCP, wild, _r, getnameinfo, res_search, getaddrinfo_a
+  const int child_cases[] = {1, 4, 9, 14, 16, 26, 30, 36};
   double start = now_s();
   for (int i = 0; i < iterations; ++i) {
     pid_t pid = fork();
