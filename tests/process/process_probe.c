@@ -421,9 +421,10 @@ static void list_fds(char* out, size_t size) {
   DIR* d = opendir("/proc/self/fd");
   if (d == NULL) return;
   int self = dirfd(d);
-  int fds[1024], n = 0;
+  int* fds = malloc(4096 * sizeof *fds);  // not on the stack, not in TLS (small-stack threads)
+  int n = 0;
   struct dirent* e;
-  while ((e = readdir(d)) != NULL && n < 1024) {
+  while ((e = readdir(d)) != NULL && n < 4096) {
     if (e->d_name[0] == '.') continue;
     int fd = atoi(e->d_name);
     if (fd != self) fds[n++] = fd;
@@ -437,6 +438,7 @@ static void list_fds(char* out, size_t size) {
     }
   for (int i = 0; i < n && len + 12 < size; ++i)
     len += (size_t)snprintf(out + len, size - len, "%d ", fds[i]);
+  free(fds);
 }
 
 // ---------------------------------------------------------------- modes
@@ -623,6 +625,48 @@ static int mode_fd0(void) {
       "fd0: %d cases and %d entry points twice with descriptor 0 closed, then %d cases with 0 "
       "reused: %d failures\n",
       NCASES, NENTRY, NCASES, failures);
+  return failures == 0 ? 0 : 1;
+}
+
+// Every descriptor below 2048 taken: our sockets and files get numbers past
+// FD_SETSIZE, where anything still using select() or fd_set would write out
+// of bounds.
+static int mode_highfd(void) {
+  compute_expected();
+  struct rlimit rl;
+  getrlimit(RLIMIT_NOFILE, &rl);
+  if (rl.rlim_cur < 4096) {
+    rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur < 2100) {
+    printf("highfd: RLIMIT_NOFILE is only %ld\n", (long)rl.rlim_cur);
+    return 77;
+  }
+  int last = -1;
+  for (;;) {
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1;
+    last = fd;
+    if (fd >= 2047) break;
+  }
+  char before[16384], after[16384];
+  list_fds(before, sizeof before);
+  Text t = new_text();
+  int failures = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < NCASES; ++i)
+      if (!check_case(i, &t, "highfd")) ++failures;
+    for (int i = 0; i < NENTRY; ++i) run_case(&kEntryPoints[i], &t);
+  }
+  list_fds(after, sizeof after);
+  if (strcmp(before, after) != 0) {
+    fprintf(stderr, "highfd: the open descriptors changed\n");
+    ++failures;
+  }
+  printf("highfd: descriptors 3..%d taken, %d cases and %d entry points 3 times: %d failures\n",
+         last, NCASES, NENTRY, failures);
+  free(t.p);
   return failures == 0 ? 0 : 1;
 }
 
@@ -993,6 +1037,7 @@ int main(int argc, char** argv) {
   if (!strcmp(mode, "fork")) return mode_fork(argc > 2 ? atoi(argv[2]) : 200);
   if (!strcmp(mode, "fds")) return mode_fds(argc > 2 ? atoi(argv[2]) : 2000);
   if (!strcmp(mode, "fd0")) return mode_fd0();
+  if (!strcmp(mode, "highfd")) return mode_highfd();
   if (!strcmp(mode, "nofile")) return mode_nofile(argc > 2 && !strcmp(argv[2], "warm"));
   if (!strcmp(mode, "smallstack")) return mode_smallstack();
   if (!strcmp(mode, "stackuse")) return mode_stackuse(argc > 2 ? atol(argv[2]) : 49152);
