@@ -324,10 +324,19 @@ NssStatus failed_search_status(const DnsOutcome& outcome, int* h_errno_out) {
   }
 }
 
+// A full-size answer buffer. Only the header is cleared: the search looks at
+// the rcode of a buffer no response may have reached, and clearing all 64 KiB
+// on every call cost more than answering from the cache.
+MallocPtr<uint8_t> answer_buffer() {
+  MallocPtr<uint8_t> buffer(static_cast<uint8_t*>(malloc(kDnsMaxPacket)));
+  if (buffer) memset(buffer.get(), 0, kDnsHeaderSize);
+  return buffer;
+}
+
 // Two full-size answer buffers; the lookups never truncate a response.
 struct AnswerBuffers {
-  MallocPtr<uint8_t> first = MallocPtr<uint8_t>::allocate(kDnsMaxPacket);
-  MallocPtr<uint8_t> second = MallocPtr<uint8_t>::allocate(kDnsMaxPacket);
+  MallocPtr<uint8_t> first = answer_buffer();
+  MallocPtr<uint8_t> second = answer_buffer();
   bool ok() const { return first && second; }
 };
 
@@ -404,7 +413,7 @@ Status dns_lookup_hostent_with(const DnsTransport& transport, const ResolvConf& 
     *h_errno_out = NO_DATA;
     return Status::kUnavail;
   }
-  MallocPtr<uint8_t> buffer = MallocPtr<uint8_t>::allocate(kDnsMaxPacket);
+  MallocPtr<uint8_t> buffer = answer_buffer();
   if (!buffer) {
     *h_errno_out = NETDB_INTERNAL;
     return Status::kNoMemory;
