@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libc-ares-dev libgtest-dev googletest libgmock-dev libbenchmark-dev
   dnsmasq-base golang-go python3 python3-dnspython perl curl iproute2 procps
-  clang lld libclang-rt-14-dev llvm musl-tools valgrind nscd
+  clang lld libclang-rt-14-dev llvm musl-tools valgrind nscd strace debootstrap
 )
 
 missing=()
