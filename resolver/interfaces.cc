@@ -111,7 +111,7 @@ struct AddressMemo {
   Mutex mutex;
   bool valid = false;
   long taken_ms = 0;
-  LocalAddresses addresses;
+  LocalAddresses addresses = {};  // constant-initialized: no constructor at load
 };
 AddressMemo g_memo;
 pthread_once_t g_memo_once = PTHREAD_ONCE_INIT;

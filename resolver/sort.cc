@@ -64,7 +64,7 @@ struct ProbeMemoSlot {
 
 struct ProbeMemo {
   Mutex mutex;
-  ProbeMemoSlot slots[kMemoSlots];
+  ProbeMemoSlot slots[kMemoSlots] = {};  // constant-initialized: no constructor at load
 };
 
 ProbeMemo g_probe_memo;
