@@ -9,6 +9,7 @@
 #include <atomic>
 
 #include "resolver/dns.h"
+#include "resolver/stats.h"
 
 namespace aresolv {
 
@@ -588,7 +589,10 @@ int dns_cached_send(void*, const ResolvConf& conf, const DnsSendRequest& request
                     DnsAnswers* answers, int* error) {
   if (!settings().cache_enabled) return dns_send(nullptr, conf, request, answers, error);
   pthread_once(&g_cache_once, set_up_cache);
-  return g_cache.send(DnsTransport{&dns_send, nullptr}, conf, request, answers, error);
+  uint32_t visits_before = thread_server_visits();
+  int rc = g_cache.send(DnsTransport{&dns_send, nullptr}, conf, request, answers, error);
+  record_cache_request(thread_server_visits() == visits_before);
+  return rc;
 }
 
 void dns_cache_flush() {

@@ -16,6 +16,7 @@
 
 #include "resolver/base.h"
 #include "resolver/dns.h"
+#include "resolver/stats.h"
 
 namespace aresolv {
 namespace {
@@ -259,6 +260,16 @@ void send_slot(ares_channel channel, Exchange* exchange, CallbackArg* args, int 
   ares_send(channel, slot.query, slot.query_len, on_answer, &args[index]);
 }
 
+// For `aresolv stats`: a visit answered when any response arrived.
+void record_visit(const NameserverAddress& server, const Exchange& exchange, uint64_t elapsed_us) {
+  VisitOutcome outcome = VisitOutcome::kError;
+  for (int i = 0; i < exchange.slot_count; ++i)
+    if (exchange.slots[i].status == ARES_ETIMEOUT) outcome = VisitOutcome::kTimedOut;
+  for (int i = 0; i < exchange.slot_count; ++i)
+    if (exchange.slots[i].status == ARES_SUCCESS) outcome = VisitOutcome::kAnswered;
+  record_server_visit(server.family, server.bytes, server.port, elapsed_us, outcome);
+}
+
 // One visit of one server, as one call of send_dg: both questions at once,
 // or (single-request) the second only after a usable answer to the first.
 // Returns false when the channel could not be set up.
@@ -277,6 +288,7 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
   long deadline = monotonic_ms() + timeout_s * 1000L + kDeadlineMarginMs;
   if (deadline > hard_deadline_ms) deadline = hard_deadline_ms;
 
+  uint64_t visit_start_us = stats_now_us();
   Channel channel;
   if (channel.init(conf, ns, timeout_s * 1000, exchange) != ARES_SUCCESS) return false;
   CallbackArg args[2] = {{exchange, 0}, {exchange, 1}};
@@ -303,6 +315,7 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
       slot.status = ARES_ETIMEOUT;
     }
   }
+  record_visit(conf.nameservers[ns], *exchange, stats_now_us() - visit_start_us);
   return true;
 }
 
