@@ -11,6 +11,7 @@
 #include "resolver/config.h"
 #include "resolver/numeric.h"
 #include "resolver/sources.h"
+#include "resolver/stats.h"
 
 namespace aresolv {
 namespace {
@@ -46,6 +47,20 @@ void local_addresses(int family, int flags, NameResult* out) {
 
 void set_canonical(NameResult* out, const char* name) {
   copy_string(out->canonical_name, sizeof out->canonical_name, name);
+}
+
+AnswerSource answer_source_of(HostsSource source) {
+  switch (source) {
+    case HostsSource::kFiles:
+      return AnswerSource::kHosts;
+    case HostsSource::kDns:
+      return AnswerSource::kDns;
+    case HostsSource::kMyHostname:
+      return AnswerSource::kMyHostname;
+    case HostsSource::kSkipped:
+      break;
+  }
+  return AnswerSource::kNone;
 }
 
 // Returned by numeric_lookup for a name that is not a literal: EAI_* codes
@@ -113,6 +128,7 @@ int simple_ipv4_lookup(const LookupContext& context, const HostsLookupOrder& ord
     out->truncated = false;
     out->canonical_name[0] = '\0';
     SourceReply reply = source_by3(entry.source, context, name, AF_INET, out);
+    out->source = answer_source_of(entry.source);
     status = reply.status;
     h_error = reply.h_errno_value;
     error = reply.errno_value;
@@ -178,6 +194,7 @@ int nss_lookup(const LookupContext& context, const HostsLookupOrder& order, cons
     out->truncated = false;
     out->canonical_name[0] = '\0';
     out->ttl = 0;
+    out->source = answer_source_of(entry.source);
     lookup->got_ipv6 = false;
     no_data = 0;
 
@@ -304,10 +321,12 @@ int lookup_name(const char* name, int family, int flags, NameLookup* lookup) {
   out->truncated = false;
   out->canonical_name[0] = '\0';
   out->ttl = 0;
+  out->source = AnswerSource::kNumeric;
   lookup->got_ipv6 = false;
 
   if (name == nullptr) {
     local_addresses(family, flags, out);
+    note_answer_source(out->source);
     return 0;
   }
 
@@ -315,7 +334,10 @@ int lookup_name(const char* name, int family, int flags, NameLookup* lookup) {
   if ((flags & AI_IDN) && (rc = idn_check(name)) != 0) return rc;
 
   rc = numeric_lookup(name, family, flags, out);
-  if (rc != kNotNumeric) return rc;
+  if (rc != kNotNumeric) {
+    if (rc == 0) note_answer_source(out->source);
+    return rc;
+  }
 
   // The context (resolv.conf and friends) is large: keep it off the caller's
   // stack frame chain as little as possible, but one copy is needed so that a
@@ -325,8 +347,11 @@ int lookup_name(const char* name, int family, int flags, NameLookup* lookup) {
   HostsLookupOrder order;
   current_hosts_order(&order);
 
-  if (family == AF_INET && !(flags & AI_CANONNAME))
-    return simple_ipv4_lookup(context, order, name, flags, out);
+  if (family == AF_INET && !(flags & AI_CANONNAME)) {
+    rc = simple_ipv4_lookup(context, order, name, flags, out);
+    if (rc == 0) note_answer_source(out->source);
+    return rc;
+  }
 
   rc = nss_lookup(context, order, name, family, flags, lookup);
   if (rc != 0) return rc;
@@ -336,6 +361,7 @@ int lookup_name(const char* name, int family, int flags, NameLookup* lookup) {
   } else {
     out->canonical_name[0] = '\0';
   }
+  note_answer_source(out->source);
   return 0;
 }
 

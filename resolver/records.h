@@ -37,12 +37,23 @@ enum class Status {
 // nsswitch.conf line test; h_errno travels beside it.
 enum class NssStatus { kSuccess, kNotFound, kUnavail, kTryAgain };
 
+// Where the answer of a lookup came from (`aresolv resolve`, ARESOLV_DEBUG).
+enum class AnswerSource : uint8_t {
+  kNone,        // nothing answered
+  kNumeric,     // a literal address, or no name (local addresses)
+  kHosts,       // /etc/hosts
+  kDns,         // the name servers
+  kDnsCache,    // DNS answers replayed from the in-process cache only
+  kMyHostname,  // localhost and the machine's own name
+};
+
 struct NameResult {
   Address addresses[kMaxAddresses];
   int count = 0;
   char canonical_name[kMaxNameLength] = {0};  // empty when the source gave none
-  uint32_t ttl = 0;                            // seconds; 0 for sources without a TTL
-  bool truncated = false;                      // more addresses existed than fit
+  uint32_t ttl = 0;                           // seconds; 0 for sources without a TTL
+  bool truncated = false;                     // more addresses existed than fit
+  AnswerSource source = AnswerSource::kNone;  // set by lookup_name
 
   bool add(const Address& a) {
     if (count >= kMaxAddresses) {

@@ -11,6 +11,7 @@
 #include "resolver/lookup_name.h"
 #include "resolver/lookup_service.h"
 #include "resolver/sort.h"
+#include "resolver/stats.h"
 #include "shim/addrinfo_builder.h"
 #include "shim/export.h"
 #include "shim/passthrough.h"
@@ -97,8 +98,10 @@ ARESOLV_EXPORT int getaddrinfo(const char* node, const char* service, const stru
   if (auto libc = aresolv::libc_target<decltype(&getaddrinfo)>(
           aresolv::libc_getaddrinfo, aresolv::Forward::kOnKillSwitchOrNss))
     return libc(node, service, hints, result);
+  aresolv::LookupProbe probe(aresolv::EntryPoint::kGetaddrinfo, node);
   int saved_errno = errno;
   int rc = aresolv::resolve(node, service, hints, result);
+  probe.finish(rc, rc != 0);
   if (rc != EAI_SYSTEM) errno = saved_errno;
   return rc;
 }

@@ -3,6 +3,7 @@
 #include <netdb.h>
 
 #include "resolver/nameinfo.h"
+#include "resolver/stats.h"
 #include "shim/export.h"
 #include "shim/passthrough.h"
 
@@ -16,6 +17,9 @@ ARESOLV_EXPORT int getnameinfo(const struct sockaddr *address, socklen_t address
   if (auto libc = aresolv::libc_target<decltype(&getnameinfo)>(
           libc_getnameinfo, aresolv::Forward::kOnKillSwitchOrNss))
     return libc(address, address_length, host, host_length, service, service_length, flags);
-  return aresolv::name_info(address, address_length, host, host_length, service, service_length,
-                            flags);
+  aresolv::LookupProbe probe(aresolv::EntryPoint::kGetnameinfo, nullptr);
+  int rc = aresolv::name_info(address, address_length, host, host_length, service, service_length,
+                              flags);
+  probe.finish(rc, rc != 0);
+  return rc;
 }

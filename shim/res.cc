@@ -15,6 +15,7 @@
 #include "resolver/dns_search.h"
 #include "resolver/dns_transport.h"
 #include "resolver/res_state.h"
+#include "resolver/stats.h"
 #include "shim/export.h"
 #include "shim/passthrough.h"
 
@@ -123,6 +124,7 @@ int lookup(struct __res_state* statp, Kind kind, const char* name, const char* d
   aresolv::DnsOutcome outcome;
   int payload = aresolv::dns_edns_payload_for_buffer(anslen);
   answers.udp_limit = conf.edns0 && payload > 512 ? payload : 512;
+  aresolv::LookupProbe probe(aresolv::EntryPoint::kResQuery, name);
   int ret;
   switch (kind) {
     case Kind::kQuery:
@@ -143,6 +145,7 @@ int lookup(struct __res_state* statp, Kind kind, const char* name, const char* d
   // on failure.
   if (ret < 0 || kind == Kind::kSearch) set_h_errno(statp, outcome.h_errno_value);
   if (outcome.sys_errno != 0 || kind == Kind::kSearch) errno = outcome.sys_errno;
+  probe.finish(ret, ret < 0);
   return ret;
 }
 

@@ -1,0 +1,228 @@
+#include "resolver/stats.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "resolver/config.h"
+
+// Constant-initialized (it holds no pointers and its constructor is
+// constexpr): it lives in .data, ready before any code of the library runs.
+// `used` and the extern "C" name keep it findable by `aresolv stats`.
+__attribute__((used, aligned(64))) aresolv::Stats aresolv_stats;
+
+namespace aresolv {
+namespace {
+
+struct ThreadTrace {
+  int depth;
+  uint32_t server_visits;
+  uint32_t cache_hits;
+  AnswerSource source;
+};
+thread_local ThreadTrace t_trace;
+
+void add(std::atomic<uint64_t>& counter, uint64_t value = 1) {
+  counter.fetch_add(value, std::memory_order_relaxed);
+}
+
+StatsServer* server_slot(int family, const uint8_t* address, uint16_t port) {
+  size_t length = family == AF_INET6 ? 16 : 4;
+  for (StatsServer& slot : aresolv_stats.servers) {
+    uint32_t state = slot.state.load(std::memory_order_acquire);
+    if (state == 0) {
+      uint32_t expected = 0;
+      if (slot.state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+        slot.family = static_cast<uint32_t>(family);
+        memcpy(slot.address, address, length);
+        slot.port = port;
+        slot.state.store(2, std::memory_order_release);
+        return &slot;
+      }
+      state = slot.state.load(std::memory_order_acquire);
+    }
+    // A slot being claimed by another thread is passed over: its address is
+    // not readable yet, and at worst one visit lands in a second slot.
+    if (state == 2 && slot.family == static_cast<uint32_t>(family) && slot.port == port &&
+        memcmp(slot.address, address, length) == 0)
+      return &slot;
+  }
+  return nullptr;
+}
+
+// An append-only line buffer on the stack (no allocation, no stdio stream).
+struct Line {
+  char text[512];
+  size_t used = 0;
+  void append(const char* format, ...) __attribute__((format(printf, 2, 3))) {
+    if (used >= sizeof text) return;
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(text + used, sizeof text - used, format, args);
+    va_end(args);
+    if (n > 0) used += static_cast<size_t>(n);
+    if (used > sizeof text - 1) used = sizeof text - 1;
+  }
+};
+
+void write_debug_line(EntryPoint entry, const char* name, long result, bool failed,
+                      AnswerSource source, uint64_t elapsed_us) {
+  Line line;
+  line.append("aresolv[%d]: %s", static_cast<int>(getpid()), entry_point_name(entry));
+  // Names come from the program (or the network, for PTR answers): keep the
+  // line one line and printable.
+  line.append(" name=");
+  if (name == nullptr) {
+    line.append("(null)");
+  } else {
+    for (const char* p = name; *p && line.used < 400; ++p) {
+      unsigned char c = static_cast<unsigned char>(*p);
+      if (c > 0x20 && c < 0x7f)
+        line.append("%c", c);
+      else
+        line.append("\\x%02x", c);
+    }
+  }
+  line.append(" result=%ld%s source=%s time=%llu.%03llums\n", result, failed ? "(failed)" : "",
+              answer_source_name(source), static_cast<unsigned long long>(elapsed_us / 1000),
+              static_cast<unsigned long long>(elapsed_us % 1000));
+  if (line.used >= sizeof line.text - 1) line.text[sizeof line.text - 2] = '\n';
+  const char* p = line.text;
+  size_t left = line.used;
+  while (left > 0) {
+    ssize_t n = write(STDERR_FILENO, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+const char* answer_source_name(AnswerSource source) {
+  switch (source) {
+    case AnswerSource::kNone:
+      return "none";
+    case AnswerSource::kNumeric:
+      return "numeric";
+    case AnswerSource::kHosts:
+      return "hosts";
+    case AnswerSource::kDns:
+      return "dns";
+    case AnswerSource::kDnsCache:
+      return "cache";
+    case AnswerSource::kMyHostname:
+      return "myhostname";
+  }
+  return "?";
+}
+
+const char* entry_point_name(EntryPoint entry) {
+  switch (entry) {
+    case EntryPoint::kGetaddrinfo:
+      return "getaddrinfo";
+    case EntryPoint::kGethostbyname:
+      return "gethostbyname";
+    case EntryPoint::kGethostbyaddr:
+      return "gethostbyaddr";
+    case EntryPoint::kGetnameinfo:
+      return "getnameinfo";
+    case EntryPoint::kResQuery:
+      return "res_query";
+    case EntryPoint::kCount:
+      break;
+  }
+  return "?";
+}
+
+uint64_t stats_now_us() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+void record_server_visit(int family, const uint8_t* address, uint16_t port, uint64_t elapsed_us,
+                         VisitOutcome outcome) {
+  ++t_trace.server_visits;
+  StatsServer* slot = server_slot(family, address, port);
+  if (slot == nullptr) {
+    add(aresolv_stats.servers_untracked);
+    return;
+  }
+  add(slot->visits);
+  switch (outcome) {
+    case VisitOutcome::kAnswered: {
+      add(slot->answered);
+      add(slot->latency_total_us, elapsed_us);
+      uint64_t seen = slot->latency_max_us.load(std::memory_order_relaxed);
+      while (elapsed_us > seen && !slot->latency_max_us.compare_exchange_weak(
+                                      seen, elapsed_us, std::memory_order_relaxed)) {
+      }
+      break;
+    }
+    case VisitOutcome::kTimedOut:
+      add(slot->timeouts);
+      break;
+    case VisitOutcome::kError:
+      add(slot->errors);
+      break;
+  }
+}
+
+void record_cache_request(bool from_cache) {
+  if (from_cache) {
+    ++t_trace.cache_hits;
+    add(aresolv_stats.cache_hits);
+  } else {
+    add(aresolv_stats.cache_misses);
+  }
+}
+
+uint32_t thread_server_visits() { return t_trace.server_visits; }
+
+void note_answer_source(AnswerSource source) { t_trace.source = source; }
+
+LookupProbe::LookupProbe(EntryPoint entry, const char* name) : entry_(entry), name_(name) {
+  outer_ = t_trace.depth++ == 0;
+  if (!outer_) return;
+  t_trace.server_visits = 0;
+  t_trace.cache_hits = 0;
+  t_trace.source = AnswerSource::kNone;
+  start_us_ = stats_now_us();
+}
+
+LookupProbe::~LookupProbe() {
+  if (!finished_) finish(0, false);
+  --t_trace.depth;
+}
+
+void LookupProbe::finish(long result, bool failed) {
+  if (finished_) return;
+  finished_ = true;
+  if (!outer_) return;
+  int saved_errno = errno;
+  uint64_t elapsed = stats_now_us() - start_us_;
+  int index = static_cast<int>(entry_);
+  add(aresolv_stats.calls[index]);
+  add(aresolv_stats.total_time_us[index], elapsed);
+  if (failed) add(aresolv_stats.failures[index]);
+  AnswerSource source = t_trace.source;
+  // The hosts file and literals never visit a server; a DNS answer made only
+  // of cached responses is reported as the cache's.
+  if (source == AnswerSource::kDns && t_trace.server_visits == 0 && t_trace.cache_hits > 0)
+    source = AnswerSource::kDnsCache;
+  // The hostent and res_* paths note no source: DNS traffic tells.
+  if (source == AnswerSource::kNone && t_trace.server_visits > 0) source = AnswerSource::kDns;
+  if (source == AnswerSource::kNone && t_trace.cache_hits > 0) source = AnswerSource::kDnsCache;
+  if (failed) source = AnswerSource::kNone;
+  add(aresolv_stats.by_source[static_cast<int>(source)]);
+  if (settings().debug) write_debug_line(entry_, name_, result, failed, source, elapsed);
+  errno = saved_errno;
+}
+
+}  // namespace aresolv
