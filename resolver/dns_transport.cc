@@ -79,7 +79,8 @@ struct QuerySlot {
   int status = ARES_ETIMEOUT;
   MallocPtr<uint8_t> response;
   int response_len = 0;
-  long arrival = 0;  // order of arrival, 1-based
+  long arrival = 0;            // order of arrival, 1-based
+  bool oversized_udp = false;  // came over UDP although longer than 512 bytes
 };
 
 struct Exchange {
@@ -87,11 +88,20 @@ struct Exchange {
   int slot_count = 0;
   long arrivals = 0;
   int socket_errno = 0;  // errno of a failed socket(), for EMFILE/ENFILE
-  // A send or receive on the server's socket failed (an ICMP error, say):
-  // glibc's close_and_return_error drops the whole visit, answers received
-  // before it included, and moves on to the next server at once. c-ares only
-  // fails the query whose write failed and leaves the other waiting.
-  bool socket_failed = false;
+  // A send or receive on the server's socket failed (an ICMP error, say:
+  // ARES_ECONNREFUSED), or a response was shorter than a header
+  // (ARES_EBADRESP; glibc counts that server as reached): glibc's
+  // close_and_return_error drops the whole visit, answers received before it
+  // included, and moves on to the next server at once. c-ares only fails the
+  // query whose write failed, ignores short packets, and keeps waiting.
+  int visit_error = 0;
+  // c-ares (without ARES_FLAG_EDNS) retries every UDP response longer than
+  // 512 bytes over TCP, where glibc takes it as it came (up to 64 KiB). Such
+  // a response is kept here whole while c-ares gets a stub of it (header and
+  // question, no records) to match to its query; on_answer swaps it back.
+  MallocPtr<uint8_t> oversized;
+  int oversized_len = 0;
+  int stub_len = 0;
 };
 
 struct CallbackArg {
@@ -105,6 +115,18 @@ void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int ale
   if (slot.state != Pending::kWaiting) return;
   slot.state = Pending::kDone;
   slot.status = status;
+  Exchange* exchange = cb->exchange;
+  if (status == ARES_SUCCESS && abuf != nullptr && exchange->oversized &&
+      alen == exchange->stub_len && memcmp(abuf, exchange->oversized.get(), 4) == 0 &&
+      memcmp(abuf + kDnsHeaderSize, exchange->oversized.get() + kDnsHeaderSize,
+             static_cast<size_t>(alen - kDnsHeaderSize)) == 0) {
+    slot.response = std::move(exchange->oversized);
+    slot.response_len = exchange->oversized_len;
+    slot.oversized_udp = true;
+    slot.arrival = ++exchange->arrivals;
+    exchange->oversized_len = 0;
+    return;
+  }
   if (status == ARES_SUCCESS && abuf != nullptr && alen > 0) {
     slot.response = MallocPtr<uint8_t>::allocate(static_cast<size_t>(alen));
     if (!slot.response) {
@@ -133,13 +155,75 @@ int connect_socket(ares_socket_t fd, const struct sockaddr* addr, ares_socklen_t
 }
 void note_socket_failure(ares_ssize_t result, void* user) {
   if (result < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-    static_cast<Exchange*>(user)->socket_failed = true;
+    static_cast<Exchange*>(user)->visit_error = ARES_ECONNREFUSED;
 }
+
+// Length of the header and question section of a response, or 0 when the
+// question cannot be walked within `len` bytes.
+size_t header_and_question_length(const uint8_t* p, size_t len) {
+  if (len < kDnsHeaderSize) return 0;
+  size_t at = kDnsHeaderSize;
+  for (int q = (p[4] << 8) | p[5]; q > 0; --q) {
+    for (;;) {
+      if (at >= len) return 0;
+      uint8_t label = p[at];
+      if ((label & 0xc0) == 0xc0) {
+        at += 2;
+        break;
+      }
+      if ((label & 0xc0) != 0) return 0;
+      at += 1 + label;
+      if (label == 0) break;
+    }
+    at += 4;  // type, class
+  }
+  return at <= len ? at : 0;
+}
+
+// The largest UDP response c-ares takes as it is (PACKETSZ).
+constexpr ares_ssize_t kCaresUdpLimit = 512;
+
 ares_ssize_t receive_from(ares_socket_t fd, void* buf, size_t len, int flags, struct sockaddr* from,
                           ares_socklen_t* from_len, void* user) {
-  ares_ssize_t n = ::recvfrom(fd, buf, len, flags, from, from_len);
+  auto* exchange = static_cast<Exchange*>(user);
+  if (from == nullptr) {  // TCP: c-ares reads the stream in pieces itself
+    ares_ssize_t n = ::recvfrom(fd, buf, len, flags, from, from_len);
+    note_socket_failure(n, user);
+    return n;
+  }
+  exchange->oversized.reset();
+  exchange->oversized_len = 0;
+  // The real length of the datagram; a pending socket error is reported
+  // (and consumed) here.
+  ares_ssize_t size = ::recv(fd, nullptr, 0, flags | MSG_PEEK | MSG_TRUNC);
+  if (size < 0) {
+    note_socket_failure(size, user);
+    return size;
+  }
+  MallocPtr<uint8_t> whole;
+  if (size > kCaresUdpLimit) whole = MallocPtr<uint8_t>::allocate(static_cast<size_t>(size));
+  if (!whole) {  // small, an error, or no memory (then c-ares asks again over TCP)
+    ares_ssize_t n = ::recvfrom(fd, buf, len, flags, from, from_len);
+    note_socket_failure(n, user);
+    if (n > 0 && n < kDnsHeaderSize) exchange->visit_error = ARES_EBADRESP;
+    return n;
+  }
+  ares_ssize_t n = ::recvfrom(fd, whole.get(), static_cast<size_t>(size), flags, from, from_len);
   note_socket_failure(n, user);
-  return n;
+  if (n <= kCaresUdpLimit) {
+    if (n > 0) memcpy(buf, whole.get(), static_cast<size_t>(n) < len ? n : len);
+    return n;
+  }
+  size_t stub = header_and_question_length(whole.get(), static_cast<size_t>(n));
+  if (stub == 0 || stub > len || stub > static_cast<size_t>(kCaresUdpLimit)) stub = kDnsHeaderSize;
+  auto* out = static_cast<uint8_t*>(buf);
+  memcpy(out, whole.get(), stub);
+  memset(out + 6, 0, 6);                            // no records
+  if (stub == kDnsHeaderSize) out[4] = out[5] = 0;  // matches no query
+  exchange->oversized = std::move(whole);
+  exchange->oversized_len = static_cast<int>(n);
+  exchange->stub_len = static_cast<int>(stub);
+  return static_cast<ares_ssize_t>(stub);
 }
 ares_ssize_t send_vector(ares_socket_t fd, const struct iovec* iov, int count, void* user) {
   ares_ssize_t n = ::writev(fd, iov, count);
@@ -155,8 +239,10 @@ const struct ares_socket_functions kSocketFunctions = {open_socket, close_socket
 // given, so that init_by_resolv_conf and init_by_environment change nothing.
 class Channel {
  public:
-  ~Channel() {
+  ~Channel() { reset(); }
+  void reset() {
     if (channel_ != nullptr) ares_destroy(channel_);
+    channel_ = nullptr;
   }
   int init(const ResolvConf& conf, int ns, int timeout_ms, Exchange* exchange) {
     struct ares_options options;
@@ -166,7 +252,9 @@ class Channel {
                ARES_OPT_LOOKUPS | ARES_OPT_SORTLIST | ARES_OPT_NOROTATE | ARES_OPT_EDNSPSZ;
     // No ARES_FLAG_EDNS: the OPT record is in our query already, and c-ares'
     // retry without EDNS after FORMERR is something glibc does not do.
-    options.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+    // STAYOPEN: the socket lives as long as the channel, not the query.
+    options.flags =
+        ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_STAYOPEN;
     if (conf.use_vc) options.flags |= ARES_FLAG_USEVC;
     options.timeout = timeout_ms;
     options.tries = 1;
@@ -209,7 +297,7 @@ class Channel {
 // Runs the c-ares channel until every sent query is done or `deadline_ms`.
 void drive(ares_channel channel, Exchange* exchange, long deadline_ms) {
   for (;;) {
-    if (exchange->socket_failed) return;
+    if (exchange->visit_error != 0) return;
     bool waiting = false;
     for (int i = 0; i < exchange->slot_count; ++i)
       if (exchange->slots[i].state == Pending::kWaiting) waiting = true;
@@ -272,9 +360,10 @@ void record_visit(const NameserverAddress& server, const Exchange& exchange, uin
 
 // One visit of one server, as one call of send_dg: both questions at once,
 // or (single-request) the second only after a usable answer to the first.
-// Returns false when the channel could not be set up.
+// `channel` is the server's channel for the whole request (set up here when
+// it is not yet). Returns false when the channel could not be set up.
 bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential,
-                  long hard_deadline_ms, Exchange* exchange) {
+                  long hard_deadline_ms, Exchange* exchange, Channel& channel, CallbackArg* args) {
   for (int i = 0; i < exchange->slot_count; ++i) {
     QuerySlot& slot = exchange->slots[i];
     slot.state = Pending::kNotSent;
@@ -282,20 +371,23 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
     slot.response.reset();
     slot.response_len = 0;
     slot.arrival = 0;
+    slot.oversized_udp = false;
   }
   exchange->arrivals = 0;
-  exchange->socket_failed = false;
+  exchange->visit_error = 0;
   long deadline = monotonic_ms() + timeout_s * 1000L + kDeadlineMarginMs;
   if (deadline > hard_deadline_ms) deadline = hard_deadline_ms;
 
   uint64_t visit_start_us = stats_now_us();
-  Channel channel;
-  if (channel.init(conf, ns, timeout_s * 1000, exchange) != ARES_SUCCESS) return false;
-  CallbackArg args[2] = {{exchange, 0}, {exchange, 1}};
+  if (channel.get() == nullptr &&
+      channel.init(conf, ns, timeout_s * 1000, exchange) != ARES_SUCCESS) {
+    channel.reset();
+    return false;
+  }
   send_slot(channel.get(), exchange, args, 0);
   if (exchange->slot_count == 2 && !sequential) send_slot(channel.get(), exchange, args, 1);
   drive(channel.get(), exchange, deadline);
-  if (exchange->slot_count == 2 && sequential && !exchange->socket_failed &&
+  if (exchange->slot_count == 2 && sequential && exchange->visit_error == 0 &&
       exchange->slots[0].state == Pending::kDone &&
       response_is_usable(exchange->slots[0].response.get(), exchange->slots[0].response_len)) {
     send_slot(channel.get(), exchange, args, 1);
@@ -303,11 +395,13 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
   }
   // Queries still waiting are reported as timed out; the callbacks that
   // ares_destroy makes find them already settled.
+  bool unfinished = false;
   for (int i = 0; i < exchange->slot_count; ++i) {
     QuerySlot& slot = exchange->slots[i];
-    if (exchange->socket_failed) {
+    unfinished |= slot.state == Pending::kWaiting;
+    if (exchange->visit_error != 0) {
       slot.state = Pending::kDone;
-      slot.status = ARES_ECONNREFUSED;
+      slot.status = exchange->visit_error;
       slot.response.reset();
       slot.response_len = 0;
     } else if (slot.state == Pending::kWaiting) {
@@ -315,6 +409,9 @@ bool visit_server(const ResolvConf& conf, int ns, int timeout_s, bool sequential
       slot.status = ARES_ETIMEOUT;
     }
   }
+  // After a socket error glibc closes the socket; a query c-ares still holds
+  // would end (and call back) in the next visit.
+  if (exchange->visit_error != 0 || unfinished) channel.reset();
   record_visit(conf.nameservers[ns], *exchange, stats_now_us() - visit_start_us);
   return true;
 }
@@ -335,6 +432,28 @@ int deliver(const uint8_t* response, int len, uint8_t* buffer, int size, bool tr
     if (len > size) buffer[2] |= 0x02;
   }
   return len;
+}
+
+// Unpredictable and distinct query IDs, as glibc's res_mkquery makes them
+// (c-ares 1.18.1's ares_send keeps the ID it is given): a fixed ID would
+// leave only the source port for an off-path spoofer to guess.
+void random_query_ids(unsigned short ids[2]) {
+  if (getrandom(ids, 2 * sizeof ids[0], GRND_NONBLOCK) != 2 * sizeof ids[0]) {
+    static std::atomic<unsigned> counter{0};  // constant-initialized
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    unsigned mix = static_cast<unsigned>(ts.tv_nsec) * 2654435761u ^
+                   static_cast<unsigned>(reinterpret_cast<uintptr_t>(&ts) >> 4) ^
+                   counter.fetch_add(0x9e37u, std::memory_order_relaxed);
+    ids[0] = static_cast<unsigned short>(mix);
+    ids[1] = static_cast<unsigned short>(mix >> 16);
+  }
+  if (ids[1] == ids[0]) ids[1] ^= 1;
+}
+
+// An oversized response that came over UDP is cut like any UDP response.
+int slot_udp_limit(const QuerySlot& slot, int udp_limit) {
+  return udp_limit > 0 && slot.oversized_udp ? slot.response_len : udp_limit;
 }
 
 struct QueryBuffers {
@@ -372,10 +491,12 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
   Exchange exchange;
   exchange.slot_count = dual ? 2 : 1;
   int types[2] = {request.type, request.type2};
+  unsigned short ids[2];
+  random_query_ids(ids);
   for (int i = 0; i < exchange.slot_count; ++i) {
     int len = 0;
-    int status = ares_create_query(request.name, request.cls, types[i], 0, conf.no_recurse ? 0 : 1,
-                                   &buffers.q[i], &len, payload);
+    int status = ares_create_query(request.name, request.cls, types[i], ids[i],
+                                   conf.no_recurse ? 0 : 1, &buffers.q[i], &len, payload);
     if (status != ARES_SUCCESS) {
       *error = status == ARES_ENOMEM ? ENOMEM : EMSGSIZE;
       return -1;
@@ -398,6 +519,12 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
   // attempts:0 sends nothing at all; use-vc makes one pass over the servers.
   int rounds = conf.attempts <= 0 ? 0 : conf.use_vc ? 1 : conf.attempts;
   unsigned offset = nameserver_offset(conf);
+  CallbackArg args[2] = {{&exchange, 0}, {&exchange, 1}};
+  // One channel, so one socket, per server for the whole request, as glibc
+  // keeps its sockets until the request ends: an answer that comes after its
+  // attempt timed out is still taken in the next attempt. Declared after
+  // `args`, which their last callbacks use.
+  Channel channels[kMaxNameservers];
   for (int attempt = 0; attempt < rounds; ++attempt) {
     for (int shift = 0; shift < conf.nameserver_count; ++shift) {
       int ns = static_cast<int>((static_cast<unsigned>(shift) + offset) % conf.nameserver_count);
@@ -409,7 +536,8 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
       bool sequential = conf.single_request || conf.single_request_reopen;
       for (;;) {
         bool saved_got_somewhere = got_somewhere;
-        if (!visit_server(conf, ns, timeout_s, sequential, hard_deadline, &exchange)) {
+        if (!visit_server(conf, ns, timeout_s, sequential, hard_deadline, &exchange, channels[ns],
+                          args)) {
           *error = ENOMEM;
           return -1;
         }
@@ -450,16 +578,18 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
         bool partial = dual && (usable1 != usable2);
         const QuerySlot* missing = partial ? (usable1 ? second : first) : nullptr;
         if (missing != nullptr && missing->status == ARES_ETIMEOUT && --visits_left > 0) {
+          if (sequential) channels[ns].reset();  // single-request-reopen: a new socket
           sequential = true;
           got_somewhere = saved_got_somewhere;  // as send_dg does for the retry
           continue;
         }
         if (usable1)
           answers->len1 = deliver(first->response.get(), first->response_len, answers->answer1,
-                                  answers->size1, conf.trust_ad, udp_limit);
+                                  answers->size1, conf.trust_ad, slot_udp_limit(*first, udp_limit));
         if (usable2)
-          answers->len2 = deliver(second->response.get(), second->response_len, answers->answer2,
-                                  answers->size2, conf.trust_ad, udp_limit);
+          answers->len2 =
+              deliver(second->response.get(), second->response_len, answers->answer2,
+                      answers->size2, conf.trust_ad, slot_udp_limit(*second, udp_limit));
         *error = 0;
         return answers->len1;
       }
@@ -477,8 +607,8 @@ int dns_send_query(const ResolvConf& conf, const uint8_t* query, int query_len, 
     *error = ECONNREFUSED;
     return -1;
   }
-  // ares_send copies the query and puts its own ID in the copy; the caller
-  // matches the answer against the ID it chose.
+  // c-ares 1.18.1's ares_send keeps the caller's ID; later versions put
+  // their own in the copy, and the caller matches against the ID it chose.
   Exchange exchange;
   exchange.slot_count = 1;
   exchange.slots[0].query = const_cast<uint8_t*>(query);
