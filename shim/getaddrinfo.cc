@@ -13,6 +13,7 @@
 #include "resolver/sort.h"
 #include "resolver/stats.h"
 #include "shim/addrinfo_builder.h"
+#include "shim/defer_cancellation.h"
 #include "shim/export.h"
 #include "shim/passthrough.h"
 
@@ -98,6 +99,7 @@ ARESOLV_EXPORT int getaddrinfo(const char* node, const char* service, const stru
   if (auto libc = aresolv::libc_target<decltype(&getaddrinfo)>(
           aresolv::libc_getaddrinfo, aresolv::Forward::kOnKillSwitchOrNss))
     return libc(node, service, hints, result);
+  aresolv::DeferCancellation defer_cancellation;
   aresolv::LookupProbe probe(aresolv::EntryPoint::kGetaddrinfo, node);
   int saved_errno = errno;
   int rc = aresolv::resolve(node, service, hints, result);

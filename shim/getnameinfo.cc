@@ -4,6 +4,7 @@
 
 #include "resolver/nameinfo.h"
 #include "resolver/stats.h"
+#include "shim/defer_cancellation.h"
 #include "shim/export.h"
 #include "shim/passthrough.h"
 
@@ -17,6 +18,7 @@ ARESOLV_EXPORT int getnameinfo(const struct sockaddr *address, socklen_t address
   if (auto libc = aresolv::libc_target<decltype(&getnameinfo)>(
           libc_getnameinfo, aresolv::Forward::kOnKillSwitchOrNss))
     return libc(address, address_length, host, host_length, service, service_length, flags);
+  aresolv::DeferCancellation defer_cancellation;
   aresolv::LookupProbe probe(aresolv::EntryPoint::kGetnameinfo, nullptr);
   int rc = aresolv::name_info(address, address_length, host, host_length, service, service_length,
                               flags);

@@ -16,6 +16,7 @@
 #include "resolver/dns_transport.h"
 #include "resolver/res_state.h"
 #include "resolver/stats.h"
+#include "shim/defer_cancellation.h"
 #include "shim/export.h"
 #include "shim/passthrough.h"
 
@@ -204,12 +205,14 @@ LibcFunction libc_res_send("res_send", "__res_send");
 ARESOLV_EXPORT int res_ninit(res_state statp) {
   if (auto libc = libc_target<decltype(&res_ninit)>(libc_res_ninit, Forward::kOnKillSwitch))
     return libc(statp);
+  aresolv::DeferCancellation defer_cancellation;
   return vinit(statp, false);
 }
 
 ARESOLV_EXPORT int res_init(void) {
   if (auto libc = libc_target<decltype(&res_init)>(libc_res_init, Forward::kOnKillSwitch))
     return libc();
+  aresolv::DeferCancellation defer_cancellation;
   struct __res_state* statp = &_res;
   // res_libc.c: values a program stored before the first res_init survive.
   if (!statp->retrans) statp->retrans = RES_TIMEOUT;
@@ -234,6 +237,7 @@ ARESOLV_EXPORT int res_nquery(res_state statp, const char* name, int cls, int ty
                               unsigned char* answer, int anslen) {
   if (auto libc = libc_target<decltype(&res_nquery)>(libc_res_nquery, Forward::kOnKillSwitch))
     return libc(statp, name, cls, type, answer, anslen);
+  aresolv::DeferCancellation defer_cancellation;
   return lookup(statp, Kind::kQuery, name, nullptr, cls, type, answer, anslen);
 }
 
@@ -241,6 +245,7 @@ ARESOLV_EXPORT int res_nsearch(res_state statp, const char* name, int cls, int t
                                unsigned char* answer, int anslen) {
   if (auto libc = libc_target<decltype(&res_nsearch)>(libc_res_nsearch, Forward::kOnKillSwitch))
     return libc(statp, name, cls, type, answer, anslen);
+  aresolv::DeferCancellation defer_cancellation;
   return lookup(statp, Kind::kSearch, name, nullptr, cls, type, answer, anslen);
 }
 
@@ -249,6 +254,7 @@ ARESOLV_EXPORT int res_nquerydomain(res_state statp, const char* name, const cha
   if (auto libc =
           libc_target<decltype(&res_nquerydomain)>(libc_res_nquerydomain, Forward::kOnKillSwitch))
     return libc(statp, name, domain, cls, type, answer, anslen);
+  aresolv::DeferCancellation defer_cancellation;
   return lookup(statp, Kind::kQueryDomain, name, domain, cls, type, answer, anslen);
 }
 
@@ -256,6 +262,7 @@ ARESOLV_EXPORT int res_query(const char* name, int cls, int type, unsigned char*
                              int anslen) {
   if (auto libc = libc_target<decltype(&res_query)>(libc_res_query, Forward::kOnKillSwitch))
     return libc(name, cls, type, answer, anslen);
+  aresolv::DeferCancellation defer_cancellation;
   return thread_lookup(Kind::kQuery, name, nullptr, cls, type, answer, anslen);
 }
 
@@ -263,6 +270,7 @@ ARESOLV_EXPORT int res_search(const char* name, int cls, int type, unsigned char
                               int anslen) {
   if (auto libc = libc_target<decltype(&res_search)>(libc_res_search, Forward::kOnKillSwitch))
     return libc(name, cls, type, answer, anslen);
+  aresolv::DeferCancellation defer_cancellation;
   return thread_lookup(Kind::kSearch, name, nullptr, cls, type, answer, anslen);
 }
 
@@ -271,6 +279,7 @@ ARESOLV_EXPORT int res_querydomain(const char* name, const char* domain, int cls
   if (auto libc =
           libc_target<decltype(&res_querydomain)>(libc_res_querydomain, Forward::kOnKillSwitch))
     return libc(name, domain, cls, type, answer, anslen);
+  aresolv::DeferCancellation defer_cancellation;
   return thread_lookup(Kind::kQueryDomain, name, domain, cls, type, answer, anslen);
 }
 
@@ -279,6 +288,7 @@ ARESOLV_EXPORT int res_nmkquery(res_state statp, int op, const char* dname, int 
                                 unsigned char* buf, int buflen) {
   if (auto libc = libc_target<decltype(&res_nmkquery)>(libc_res_nmkquery, Forward::kOnKillSwitch))
     return libc(statp, op, dname, cls, type, data, datalen, newrr, buf, buflen);
+  aresolv::DeferCancellation defer_cancellation;
   return mkquery_common(statp, op, dname, cls, type, data, buf, buflen);
 }
 
@@ -287,6 +297,7 @@ ARESOLV_EXPORT int res_mkquery(int op, const char* dname, int cls, int type,
                                unsigned char* buf, int buflen) {
   if (auto libc = libc_target<decltype(&res_mkquery)>(libc_res_mkquery, Forward::kOnKillSwitch))
     return libc(op, dname, cls, type, data, datalen, newrr, buf, buflen);
+  aresolv::DeferCancellation defer_cancellation;
   if (!prepare_thread_state(true)) {
     set_h_errno(&_res, NETDB_INTERNAL);
     return -1;
@@ -298,12 +309,14 @@ ARESOLV_EXPORT int res_nsend(res_state statp, const unsigned char* buf, int bufl
                              unsigned char* ans, int anssiz) {
   if (auto libc = libc_target<decltype(&res_nsend)>(libc_res_nsend, Forward::kOnKillSwitch))
     return libc(statp, buf, buflen, ans, anssiz);
+  aresolv::DeferCancellation defer_cancellation;
   return send_common(statp, buf, buflen, ans, anssiz);
 }
 
 ARESOLV_EXPORT int res_send(const unsigned char* buf, int buflen, unsigned char* ans, int anssiz) {
   if (auto libc = libc_target<decltype(&res_send)>(libc_res_send, Forward::kOnKillSwitch))
     return libc(buf, buflen, ans, anssiz);
+  aresolv::DeferCancellation defer_cancellation;
   if (!prepare_thread_state(false)) {
     set_h_errno(&_res, NETDB_INTERNAL);
     return -1;
