@@ -174,6 +174,7 @@ void append_family(const NameResult& found, int family, int requested_family, Na
       out->add(found.addresses[i]);
   }
   if (found.truncated) out->truncated = true;
+  if (found.ttl != 0 && (out->ttl == 0 || found.ttl < out->ttl)) out->ttl = found.ttl;
 }
 
 // glibc's get_nss_addresses. Returns 0 (out may still be empty: then
