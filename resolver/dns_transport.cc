@@ -51,8 +51,10 @@ unsigned nameserver_offset(const ResolvConf& conf) {
     unsigned random = 0;
     if (getrandom(&random, sizeof random, GRND_NONBLOCK) != sizeof random)
       random = static_cast<unsigned>(monotonic_ms());
-    offset = random;
-    global_offset.store(offset | 1, std::memory_order_relaxed);
+    // The low bit marks "initialized"; what is stored is the value the
+    // next fetch_add must return, the one after ours.
+    offset = random << 1;
+    global_offset.store((offset | 1) + 2, std::memory_order_relaxed);
   }
   offset >>= 1;
   return offset % static_cast<unsigned>(conf.nameserver_count);
