@@ -24,6 +24,8 @@ struct DnsCache::Entry {
   uint32_t key_len;
   int len1;
   int len2;  // 0 for a single question
+  bool oversized_udp1;
+  bool oversized_udp2;
   // followed by the key, response 1, response 2
   uint8_t* key() { return reinterpret_cast<uint8_t*>(this + 1); }
   uint8_t* response1() { return key() + key_len; }
@@ -38,9 +40,11 @@ namespace {
 struct Outcome {
   int ret = -1;
   int error = ETIMEDOUT;
-  int len1 = 0;          // usable response to the first question
-  int len2 = 0;          // usable response to the second question
-  int unusable_len = 0;  // unusable response left in buffer 1 (when len1 == 0)
+  int len1 = 0;                 // usable response to the first question
+  int len2 = 0;                 // usable response to the second question
+  int unusable_len = 0;         // unusable response left in buffer 1 (when len1 == 0)
+  bool oversized_udp1 = false;  // see DnsAnswers
+  bool oversized_udp2 = false;
   uint8_t* data1 = nullptr;
   uint8_t* data2 = nullptr;
 };
@@ -68,6 +72,7 @@ constexpr size_t kMaxNameInKey = 1100;  // longer names cannot be put in a query
 constexpr size_t kMaxKey = kMaxNameInKey + 16 + kMaxNameservers * 24;
 constexpr int kTypeOpt = 41;
 constexpr int kTypeSoa = 6;
+constexpr uint32_t kNegativeTtlWithoutSoa = 5;  // seconds
 
 class ShardLock {
  public:
@@ -168,7 +173,14 @@ uint32_t response_lifetime(const uint8_t* p, int len, const DnsCacheLimits& limi
   });
   if (!ok) return 0;
   bool answered = rcode == kRcodeNoError && be16(p + 6) != 0;
-  if (!answered && !have_soa) return 0;  // RFC 2308 5: no SOA, no negative caching
+  if (!answered && !have_soa) {
+    // RFC 2308 5 would not cache this at all, for fear of two servers feeding
+    // it to each other for ever; a stub's cache feeds no one. dnsmasq answers
+    // for its own names (the AAAA of a name with only an A) without SOA, so a
+    // few seconds keep every lookup of such a name from asking again.
+    negative_ttl = kNegativeTtlWithoutSoa;
+    have_soa = true;
+  }
   uint32_t lifetime = answered ? (answer_ttl < limits.max_ttl ? answer_ttl : limits.max_ttl)
                                : (answer_ttl < UINT32_MAX ? answer_ttl : UINT32_MAX);
   if (have_soa) {
@@ -221,7 +233,12 @@ int replay(const ResolvConf& conf, const Outcome& outcome, uint32_t age, bool ne
   answers->len1 = 0;
   answers->len2 = 0;
   answers->unusable_len = 0;
+  answers->oversized_udp1 = answers->oversized_udp2 = false;
   int udp_limit = conf.use_vc ? 0 : answers->udp_limit;
+  // dns_transport.cc's slot_udp_limit: an oversized UDP answer is cut as a datagram.
+  auto limit_for = [&](bool oversized_udp, int len) {
+    return udp_limit > 0 && oversized_udp ? len : udp_limit;
+  };
   auto give = [&](const uint8_t* data, int len, uint8_t* buffer, int size, int limit) {
     int n = deliver(data, len, buffer, size, conf.trust_ad, limit);
     int copied = len < size ? len : size;
@@ -241,9 +258,13 @@ int replay(const ResolvConf& conf, const Outcome& outcome, uint32_t age, bool ne
     return -1;
   }
   if (outcome.len1 > 0)
-    answers->len1 = give(outcome.data1, outcome.len1, answers->answer1, answers->size1, udp_limit);
+    answers->len1 = give(outcome.data1, outcome.len1, answers->answer1, answers->size1,
+                         limit_for(outcome.oversized_udp1, outcome.len1));
   if (outcome.len2 > 0 && answers->answer2 != nullptr)
-    answers->len2 = give(outcome.data2, outcome.len2, answers->answer2, answers->size2, udp_limit);
+    answers->len2 = give(outcome.data2, outcome.len2, answers->answer2, answers->size2,
+                         limit_for(outcome.oversized_udp2, outcome.len2));
+  answers->oversized_udp1 = outcome.len1 > 0 && outcome.oversized_udp1;
+  answers->oversized_udp2 = outcome.len2 > 0 && outcome.oversized_udp2;
   *error = 0;
   return answers->len1;
 }
@@ -404,6 +425,8 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
         cached.len2 = e->len2;
         cached.data1 = e->response1();
         cached.data2 = e->response2();
+        cached.oversized_udp1 = e->oversized_udp1;
+        cached.oversized_udp2 = e->oversized_udp2;
         uint32_t age = static_cast<uint32_t>((t - e->inserted_ms) / 1000);
         return replay(conf, cached, age, true, answers, error);
       }
@@ -465,6 +488,8 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
     outcome.len1 = outcome.ret < 0 ? 0 : full.len1;
     outcome.len2 = outcome.ret < 0 || !dual ? 0 : full.len2;
     outcome.unusable_len = full.unusable_len;
+    outcome.oversized_udp1 = full.oversized_udp1;
+    outcome.oversized_udp2 = full.oversized_udp2;
   }
 
   uint32_t lifetime = 0;
@@ -487,6 +512,8 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
       entry->key_len = static_cast<uint32_t>(key_len);
       entry->len1 = outcome.len1;
       entry->len2 = outcome.len2;
+      entry->oversized_udp1 = outcome.oversized_udp1;
+      entry->oversized_udp2 = outcome.oversized_udp2;
       memcpy(entry->key(), key, key_len);
       memcpy(entry->response1(), outcome.data1, static_cast<size_t>(outcome.len1));
       if (outcome.len2 > 0)

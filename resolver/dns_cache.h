@@ -8,9 +8,9 @@
 //
 // Lifetimes: a positive answer lives for the smallest TTL of its records,
 // NXDOMAIN and NODATA for the SOA's negative TTL (min of the SOA record's TTL
-// and its minimum field, RFC 2308); both are capped. A negative answer
-// without SOA, a TTL of 0, SERVFAIL/REFUSED/NOTIMP, timeouts, answers with TC
-// and an A+AAAA pair with one answer missing are not cached. On replay every
+// and its minimum field, RFC 2308), or 5 seconds when the answer has no SOA;
+// both are capped. A TTL of 0, SERVFAIL/REFUSED/NOTIMP/FORMERR, timeouts,
+// answers with TC and an A+AAAA pair with one answer missing are not cached. On replay every
 // TTL is decreased by the entry's age (whole seconds), as a caching server
 // does, and the response gets a fresh ID.
 //

@@ -483,6 +483,7 @@ int dns_send(void*, const ResolvConf& conf, const DnsSendRequest& request, DnsAn
   answers->len1 = 0;
   answers->len2 = 0;
   answers->unusable_len = 0;
+  answers->oversized_udp1 = answers->oversized_udp2 = false;
   if (conf.nameserver_count <= 0) {
     *error = ECONNREFUSED;
     return -1;
@@ -592,6 +593,8 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
           answers->len2 =
               deliver(second->response.get(), second->response_len, answers->answer2,
                       answers->size2, conf.trust_ad, slot_udp_limit(*second, udp_limit));
+        answers->oversized_udp1 = usable1 && first->oversized_udp;
+        answers->oversized_udp2 = usable2 && second->oversized_udp;
         *error = 0;
         return answers->len1;
       }

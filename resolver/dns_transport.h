@@ -30,6 +30,10 @@ struct DnsAnswers {
   // Set by the transport: the full length of the last unusable response it
   // left in answer1 (0: none), so that the cache can hand it on.
   int unusable_len = 0;
+  // Set by the transport: that answer came over UDP although longer than 512
+  // bytes (so it is cut as a datagram is, never marked TC).
+  bool oversized_udp1 = false;
+  bool oversized_udp2 = false;
 };
 
 struct DnsSendRequest {

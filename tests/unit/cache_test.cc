@@ -226,11 +226,46 @@ TEST_F(CacheTest, NegativeLifetimeIsCapped) {
   EXPECT_EQ(server.calls, 2);
 }
 
-TEST_F(CacheTest, NegativeAnswerWithoutSoaIsNotCached) {
+TEST_F(CacheTest, NegativeAnswerWithoutSoaLivesFiveSeconds) {
   server.answer = always(Packet("nx.test", 1, kRcodeNxDomain).bytes);
   ask(question("nx.test"));
+  g_now_ms += 4999;
+  ask(question("nx.test"));
+  EXPECT_EQ(server.calls, 1);
+  g_now_ms += 1;
   ask(question("nx.test"));
   EXPECT_EQ(server.calls, 2);
+  // A positive answer paired with such a NODATA lives as long as the NODATA.
+  std::vector<uint8_t> a = Packet("p.test", 1).a("p.test", "192.0.2.1", 300).bytes;
+  std::vector<uint8_t> nodata = Packet("p.test", 28).bytes;
+  server.answer = always(a, nodata);
+  std::vector<uint8_t> second(4096);
+  auto ask_pair = [&] {
+    buffer.assign(4096, 0);
+    DnsAnswers answers;
+    answers.answer1 = buffer.data();
+    answers.size1 = 4096;
+    answers.answer2 = second.data();
+    answers.size2 = 4096;
+    int error = 0;
+    DnsSendRequest r{"p.test", kDnsClassIn, kDnsTypeA, kDnsTypeAAAA, 1200};
+    return cache.send(server.transport(), test_conf(), r, &answers, &error);
+  };
+  ask_pair();
+  g_now_ms += 4000;
+  ask_pair();
+  EXPECT_EQ(server.calls, 3);
+  g_now_ms += 1000;
+  ask_pair();
+  EXPECT_EQ(server.calls, 4);
+  // No negative caching at all when the cap is 0.
+  DnsCacheLimits limits;
+  limits.max_negative_ttl = 0;
+  configure(limits);
+  server.answer = always(Packet("nx2.test", 1, kRcodeNxDomain).bytes);
+  ask(question("nx2.test"));
+  ask(question("nx2.test"));
+  EXPECT_EQ(server.calls, 6);
 }
 
 TEST_F(CacheTest, ServfailAndTimeoutsAreNotCached) {
@@ -357,6 +392,31 @@ TEST_F(CacheTest, ReplayCutsToTheCallersBufferAsTheTransportDoes) {
   // Within the UDP limit: cut as recvfrom cuts, no TC.
   EXPECT_EQ(ask_small(4096), 512);
   EXPECT_FALSE(buffer[2] & 0x02);
+  EXPECT_EQ(server.calls, 1);
+}
+
+TEST_F(CacheTest, OversizedUdpAnswerIsCutAsADatagram) {
+  Packet big("big.test", 1);
+  for (int i = 0; i < 40; ++i) big.a("big.test", "203.0.113.1", 300);
+  std::vector<uint8_t> full = big.bytes;
+  server.answer = [&](const DnsSendRequest&, DnsAnswers* a, int* error) {
+    a->len1 = put(full, a->answer1, a->size1);
+    a->oversized_udp1 = true;  // came over UDP longer than 512 bytes
+    *error = 0;
+    return a->len1;
+  };
+  for (int round = 0; round < 2; ++round) {
+    buffer.assign(512, 0);
+    DnsAnswers answers;
+    answers.answer1 = buffer.data();
+    answers.size1 = 512;
+    answers.udp_limit = 512;
+    int error = 0;
+    EXPECT_EQ(cache.send(server.transport(), test_conf(), question("big.test"), &answers, &error),
+              512);
+    EXPECT_FALSE(buffer[2] & 0x02);
+    EXPECT_TRUE(answers.oversized_udp1);
+  }
   EXPECT_EQ(server.calls, 1);
 }
 
