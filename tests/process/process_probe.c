@@ -81,13 +81,15 @@ enum Kind {
   kResNsearch,  // res_ninit + res_nsearch + res_nclose
   kResSend,     // res_mkquery + res_send
   kResQuerydomain,
-  kGaiA,  // getaddrinfo_a GAI_WAIT, one request
+  kGaiA,       // getaddrinfo_a GAI_WAIT, one request
+  kGniNofqdn,  // getnameinfo NI_NAMEREQD|NI_NOFQDN (the local domain is looked up once)
 };
 
 static const char* const kKindNames[] = {
-    "getaddrinfo",   "getaddrinfo(wild)", "gethostbyname_r", "gethostbyname2_r", "gethostbyaddr_r",
-    "getnameinfo",   "res_search",        "res_query",       "gethostbyname",    "gethostbyname2",
-    "gethostbyaddr", "res_nsearch",       "res_send",        "res_querydomain",  "getaddrinfo_a",
+    "getaddrinfo",     "getaddrinfo(wild)", "gethostbyname_r", "gethostbyname2_r",
+    "gethostbyaddr_r", "getnameinfo",       "res_search",      "res_query",
+    "gethostbyname",   "gethostbyname2",    "gethostbyaddr",   "res_nsearch",
+    "res_send",        "res_querydomain",   "getaddrinfo_a",   "getnameinfo(NOFQDN)",
 };
 
 typedef struct {
@@ -265,7 +267,8 @@ static __attribute__((noinline)) void run_case(const Case* c, Text* t) {
       free(buf);
       break;
     }
-    case kGni: {
+    case kGni:
+    case kGniNofqdn: {
       struct sockaddr_storage ss;
       socklen_t len;
       void* raw;
@@ -273,7 +276,8 @@ static __attribute__((noinline)) void run_case(const Case* c, Text* t) {
       parse_address(c->name, &ss, &len, &raw, &family);
       char host[NI_MAXHOST];
       errno = 0;
-      int rc = getnameinfo((struct sockaddr*)&ss, len, host, sizeof host, NULL, 0, NI_NAMEREQD);
+      int flags = NI_NAMEREQD | (c->kind == kGniNofqdn ? NI_NOFQDN : 0);
+      int rc = getnameinfo((struct sockaddr*)&ss, len, host, sizeof host, NULL, 0, flags);
       int saved_errno = errno;
       put(t, "rc=%d host=%s", rc, rc == 0 ? host : "");
       if (rc == EAI_SYSTEM) put(t, " errno=%d", saved_errno);
@@ -953,6 +957,84 @@ static int mode_signals_slow(const char* blackhole) {
   return 0;
 }
 
+// ---- cancellation
+
+static void* cancel_target(void* arg) {
+  Text t = new_text();
+  run_case(arg, &t);
+  free(t.p);
+  return NULL;
+}
+
+// pthread_cancel of a thread waiting in a lookup (the only nameserver never
+// answers): no descriptor may leak and no lock stay held, so that the next
+// lookups of the process, of every kind, still complete.
+static int mode_cancel(const char* blackhole) {
+  int hole = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53)};
+  inet_pton(AF_INET, blackhole, &sin.sin_addr);
+  if (bind(hole, (struct sockaddr*)&sin, sizeof sin) != 0) {
+    perror("bind blackhole");
+    return 1;
+  }
+  const Case slow[] = {{kGai, "slow.test."},         {kGhbnR, "slow.test."},
+                       {kGniNofqdn, "198.51.100.1"}, {kGni, "198.51.100.7"},
+                       {kResSearch, "slow.test."},   {kResNsearch, "slow.test."},
+                       {kGaiA, "slow.test."},        {kGhbn, "slow.test."}};
+  const int nslow = (int)(sizeof slow / sizeof slow[0]);
+  Text t = new_text();
+  run_case(&(Case){kGai, "filehost.test"}, &t);
+  char before[8192], after[8192];
+  list_fds(before, sizeof before);
+  int failures = 0, cancelled = 0;
+  for (int i = 0; i < nslow; ++i) {
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_target, (void*)&slow[i]);
+    sleep_ms(300);  // well inside the 1 s wait for the silent server
+    pthread_cancel(th);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 5;
+    void* result = NULL;
+    if (pthread_timedjoin_np(th, &result, &deadline) != 0) {
+      fprintf(stderr, "cancel: %s(%s): the cancelled thread did not end\n",
+              kKindNames[slow[i].kind], slow[i].name);
+      ++failures;
+      pthread_detach(th);
+      continue;
+    }
+    if (result == PTHREAD_CANCELED) ++cancelled;
+    list_fds(after, sizeof after);
+    if (strcmp(before, after) != 0) {
+      fprintf(stderr, "cancel: %s(%s) cancelled: descriptors [%s] -> [%s]\n",
+              kKindNames[slow[i].kind], slow[i].name, before, after);
+      ++failures;
+      list_fds(before, sizeof before);
+    }
+    // Every kind of lookup still completes (after the silent server's
+    // timeout), all at once.
+    pthread_t followers[16];
+    for (int k = 0; k < nslow; ++k)
+      pthread_create(&followers[k], NULL, cancel_target, (void*)&slow[k]);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    for (int k = 0; k < nslow; ++k) {
+      if (pthread_timedjoin_np(followers[k], NULL, &deadline) != 0) {
+        fprintf(stderr, "cancel: after cancelling %s(%s), %s(%s) hangs\n", kKindNames[slow[i].kind],
+                slow[i].name, kKindNames[slow[k].kind], slow[k].name);
+        ++failures;
+        pthread_detach(followers[k]);
+      }
+    }
+  }
+  printf(
+      "cancel: %d lookups cancelled while waiting for a silent server (%d ended inside the call, "
+      "the others at their return): %d failures\n",
+      nslow, cancelled, failures);
+  close(hole);
+  return failures == 0 ? 0 : 1;
+}
+
 // ---- spawn
 
 // Children started with posix_spawn and vfork+exec from a process whose
@@ -1038,6 +1120,7 @@ int main(int argc, char** argv) {
   if (!strcmp(mode, "fds")) return mode_fds(argc > 2 ? atoi(argv[2]) : 2000);
   if (!strcmp(mode, "fd0")) return mode_fd0();
   if (!strcmp(mode, "highfd")) return mode_highfd();
+  if (!strcmp(mode, "cancel")) return mode_cancel(argc > 2 ? argv[2] : "127.0.0.2");
   if (!strcmp(mode, "nofile")) return mode_nofile(argc > 2 && !strcmp(argv[2], "warm"));
   if (!strcmp(mode, "smallstack")) return mode_smallstack();
   if (!strcmp(mode, "stackuse")) return mode_stackuse(argc > 2 ? atol(argv[2]) : 49152);

@@ -70,6 +70,10 @@ print(f"signals-slow: {len(glibc)} lookups against a silent server, quiet and wi
 sys.exit(1 if bad or not glibc else 0)
 PY
   ;;
+cancel)
+  # The only nameserver is a socket that never answers (bound by the probe).
+  printf "nameserver 127.0.0.2\noptions timeout:1 attempts:1\n" > /etc/resolv.conf
+  exec env LD_PRELOAD=$library "$probe" cancel 127.0.0.2 ;;
 *)
   exec env LD_PRELOAD=$library "$probe" "$mode" "$@" ;;
 esac
