@@ -1,6 +1,7 @@
 #!/bin/sh
 # One process-level test of libaresolv.so inside scripts/sandbox.sh.
-#   run_process.sh --probe PATH/process_probe --library PATH/libaresolv.so MODE [ARGS...]
+#   run_process.sh --probe PATH/process_probe --library PATH/libaresolv.so
+#                  [--env NAME=VALUE]... MODE [ARGS...]
 # MODE is a process_probe mode; "answers", "nofile" and "signals-slow" also
 # run the probe without the library (plain glibc) and compare. Exit 0 when
 # the guarantee held, 1 when not, 77 when the sandbox cannot be made.
@@ -12,6 +13,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --probe) probe=$2; shift 2 ;;
     --library) library=$2; shift 2 ;;
+    --env) export "${2?--env needs NAME=VALUE}"; shift 2 ;;
     *) break ;;
   esac
 done
