@@ -471,6 +471,41 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange, DnsAnsw
 
 }  // namespace
 
+namespace {
+
+// send_dg's switch to single-request, then single-request-reopen, after a
+// partial answer goes into the options of the thread's _res, so it lasts for
+// the thread's later requests until resolv.conf is read again (a different
+// configuration, here).
+struct StickyRequestModes {
+  uint64_t conf_fingerprint;
+  bool single_request;
+  bool single_request_reopen;
+};
+thread_local StickyRequestModes t_sticky_modes = {0, false, false};
+
+uint64_t conf_fingerprint(const ResolvConf& conf) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  auto mix = [&hash](const void* data, size_t length) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    for (size_t i = 0; i < length; ++i) hash = (hash ^ p[i]) * 0x100000001b3ULL;
+  };
+  for (int ns = 0; ns < conf.nameserver_count; ++ns) {
+    const NameserverAddress& server = conf.nameservers[ns];
+    mix(&server.family, sizeof server.family);
+    mix(server.bytes, sizeof server.bytes);
+    mix(&server.port, sizeof server.port);
+  }
+  int numbers[4] = {conf.nameserver_count, conf.ndots, conf.timeout, conf.attempts};
+  mix(numbers, sizeof numbers);
+  bool flags[6] = {conf.rotate,       conf.edns0, conf.single_request, conf.single_request_reopen,
+                   conf.no_tld_query, conf.use_vc};
+  mix(flags, sizeof flags);
+  return hash;
+}
+
+}  // namespace
+
 long dns_time_budget_ms(const ResolvConf& conf) {
   long per_round = 0;
   for (int ns = 0; ns < conf.nameserver_count; ++ns) per_round += server_timeout_seconds(conf, ns);
@@ -522,6 +557,9 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
   // attempts:0 sends nothing at all; use-vc makes one pass over the servers.
   int rounds = conf.attempts <= 0 ? 0 : conf.use_vc ? 1 : conf.attempts;
   unsigned offset = nameserver_offset(conf);
+  StickyRequestModes& sticky = t_sticky_modes;
+  uint64_t fingerprint = conf_fingerprint(conf);
+  if (sticky.conf_fingerprint != fingerprint) sticky = {fingerprint, false, false};
   CallbackArg args[2] = {{&exchange, 0}, {&exchange, 1}};
   // One channel, so one socket, per server for the whole request, as glibc
   // keeps its sockets until the request ends: an answer that comes after its
@@ -535,8 +573,9 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
       // send_dg's fallbacks when only one of two answers came: again in
       // single-request mode, then with a new socket, then give up on the
       // second answer.
-      int visits_left = !dual ? 1 : conf.single_request_reopen ? 1 : conf.single_request ? 2 : 3;
-      bool sequential = conf.single_request || conf.single_request_reopen;
+      bool reopen = conf.single_request_reopen || sticky.single_request_reopen;
+      bool sequential = conf.single_request || sticky.single_request || reopen;
+      int visits_left = !dual ? 1 : reopen ? 1 : sequential ? 2 : 3;
       for (;;) {
         bool saved_got_somewhere = got_somewhere;
         if (!visit_server(conf, ns, timeout_s, sequential, hard_deadline, &exchange, channels[ns],
@@ -581,7 +620,11 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
         bool partial = dual && (usable1 != usable2);
         const QuerySlot* missing = partial ? (usable1 ? second : first) : nullptr;
         if (missing != nullptr && missing->status == ARES_ETIMEOUT && --visits_left > 0) {
-          if (sequential) channels[ns].reset();  // single-request-reopen: a new socket
+          if (sequential) {
+            channels[ns].reset();  // single-request-reopen: a new socket
+            sticky.single_request_reopen = true;
+          }
+          sticky.single_request = true;
           sequential = true;
           got_somewhere = saved_got_somewhere;  // as send_dg does for the retry
           continue;

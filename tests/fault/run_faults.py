@@ -182,11 +182,13 @@ def run_side(side, commands, servers=None, setup=None, limit_s=30.0):
 
 
 def compare(case, commands, servers=None, setup=None, limit_s=30.0, timing=None,
-            expect=None, same_queries=False):
+            expect=None, same_queries=False, same_counts=False):
     """Runs glibc then aresolv and checks them. timing: None, or "within"
     (aresolv no slower than glibc, allowing 25% + SLACK_MS), or a factor (aresolv
     at most factor x glibc + SLACK_MS). expect: {command index: result prefix}
-    that glibc must give too (proves the case tests what it says)."""
+    that glibc must give too (proves the case tests what it says).
+    same_queries: the servers saw the same questions over the same transports
+    from both; same_counts: as often, too (attempts)."""
     log(f"case {case}")
     sides = {}
     logs = {}
@@ -227,6 +229,18 @@ def compare(case, commands, servers=None, setup=None, limit_s=30.0, timing=None,
             only_ours = sorted(shape(logs["aresolv"]) - shape(logs["glibc"]))
             fail(case, f"the servers saw different queries: only from glibc {only_glibc}, "
                  f"only from aresolv {only_ours}")
+    if same_counts:
+        def counts(lines):
+            out = {}
+            for l in lines:
+                key = (l.split()[0], l.split()[2], l.split()[5], l.split()[6])
+                out[key] = out.get(key, 0) + 1
+            return out
+        if counts(logs["glibc"]) != counts(logs["aresolv"]):
+            fail(case, f"query counts differ: glibc {counts(logs['glibc'])}, "
+                 f"aresolv {counts(logs['aresolv'])}")
+        else:
+            log(f"  queries (both): {sum(counts(logs['glibc']).values())}")
             ok = False
     return ok, sides, logs
 
@@ -274,6 +288,19 @@ def group_failover():
         compare("every nameserver silent (timeout:1 attempts:2)",
                 ["gai dead.test AF_UNSPEC", "ghbn dead.test"], servers, timing=1.5,
                 expect={0: "ret=EAI_AGAIN"}, same_queries=True)
+    # One of A and AAAA never answered (a firewall that drops AAAA): glibc
+    # waits, asks again one question at a time, then on a new socket, and
+    # settles for the answer it has.
+    with Servers({NS1: ["half.test A answer 192.0.2.90", "half.test AAAA drop",
+                        "half6.test AAAA answer 2001:db8::90", "half6.test A drop"]}) as servers:
+        write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1))
+        # The second lookup runs in the single-request mode the first one
+        # switched the thread to (glibc keeps it in _res.options).
+        compare("A answered, AAAA never (timeout:1 attempts:2)",
+                ["gai half.test AF_UNSPEC", "gai half6.test AF_UNSPEC"], servers, timing="within",
+                same_queries=True, same_counts=True)
+        compare("AAAA answered, A never, in a fresh process", ["gai half6.test AF_UNSPEC"],
+                servers, timing="within", same_queries=True, same_counts=True)
     write_file_by_rename("/etc/resolv.conf", resolv_conf(CLOSED1, CLOSED2))
     compare("every nameserver closed", ["gai dead.test AF_UNSPEC", "ghbn dead.test",
                                         "res dead.test 1"], timing=1.5,
@@ -310,6 +337,21 @@ def group_rcodes():
         write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, NS2))
         compare("each rcode from the first nameserver, the second answers", skip_lookups,
                 servers, timing="within", expect={0: "ret=0"}, same_queries=True)
+    # Through the search list: which error ends the search, which lets it go on.
+    search = ["host.s1.test * servfail", "host.s2.test A answer 192.0.2.80",
+              "host.s2.test AAAA answer 2001:db8::80",
+              "ref.s1.test * refused", "ref.s2.test A answer 192.0.2.81",
+              "nxd.s1.test * nxdomain", "nxd.s2.test A answer 192.0.2.82",
+              "nod.s1.test * nodata", "nod.s2.test * nxdomain",
+              "fe.s1.test * formerr", "fe.s2.test A answer 192.0.2.83"]
+    with Servers({NS1: search}) as servers:
+        write_file_by_rename("/etc/resolv.conf",
+                             resolv_conf(NS1, extra="search s1.test s2.test\n"))
+        lookups = []
+        for name in ("host", "ref", "nxd", "nod", "fe"):
+            lookups += [f"gai {name} AF_UNSPEC", f"ghbn {name}", f"res {name} 1"]
+        compare("errors through the search list", lookups, servers,
+                expect={0: "ret=0", 6: "ret=0"}, same_queries=True)
     # dnsmasq's own negative answers.
     write_file_by_rename("/etc/resolv.conf", resolv_conf(DNSMASQ))
     compare("dnsmasq: NXDOMAIN and NODATA",
@@ -357,7 +399,7 @@ def group_truncation():
         write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, options="timeout:1 attempts:1"))
         case = "TC, then a TCP server that never answers"
         log(f"case {case}")
-        glibc = run_side("glibc", ["gai tchang.test AF_UNSPEC"], servers, limit_s=6)
+        glibc = run_side("glibc", ["gai tchang.test AF_UNSPEC"], servers, limit_s=4)
         ours = run_side("aresolv", ["gai tchang.test AF_UNSPEC", "ghbn tchang.test"], servers,
                         limit_s=10)
         log(f"  glibc: {glibc[0][1]} after {glibc[0][2]} ms (send_vc has no timeout)")
@@ -502,9 +544,10 @@ def group_options():
             expect = "ret=0" if attempts > dropped else "ret=EAI_AGAIN"
             compare(f"attempts:{attempts}, the first {dropped} queries dropped",
                     ["gai who.test AF_INET"], servers, timing="within", expect={0: expect},
-                    same_queries=True)
+                    same_queries=True, same_counts=True)
             compare(f"attempts:{attempts}, the first {dropped} queries dropped (A+AAAA)",
-                    ["gai who.test AF_UNSPEC"], servers, timing="within", same_queries=True)
+                    ["gai who.test AF_UNSPEC"], servers, timing="within", same_queries=True,
+                    same_counts=True)
     # timeout: how long a silent server is waited for.
     with Servers({NS1: ["* * drop"], NS2: ["* * drop"]}) as servers:
         for ns, options in (((NS1,), "timeout:2 attempts:1"), ((NS1,), "timeout:1 attempts:3"),
@@ -512,7 +555,8 @@ def group_options():
             write_file_by_rename("/etc/resolv.conf", resolv_conf(*ns, options=options))
             ok, sides, _ = compare(f"{len(ns)} silent nameserver(s), {options}",
                                    ["gai slow.test AF_INET"], servers, timing="within",
-                                   expect={0: "ret=EAI_AGAIN"}, same_queries=True)
+                                   expect={0: "ret=EAI_AGAIN"}, same_queries=True,
+                                   same_counts=True)
             g_ms, a_ms = sides["glibc"][0][2], sides["aresolv"][0][2]
             if a_ms < g_ms * 0.75 - SLACK_MS:
                 fail(f"timeout {options}", f"aresolv gave up after {a_ms} ms, glibc {g_ms} ms")
