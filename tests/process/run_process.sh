@@ -18,6 +18,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$probe" ] && [ -n "$library" ] && [ $# -ge 1 ] || { echo "usage: $0 --probe P --library L MODE [ARGS]" >&2; exit 2; }
+# Sanitizer runs load their runtime in front of the library.
+library="${ARESOLV_PRELOAD_EXTRA:+$ARESOLV_PRELOAD_EXTRA:}$library"
 
 # Runs inside the sandbox: $1 probe, $2 library, $3 mode, then the mode's arguments.
 inner='
