@@ -757,7 +757,9 @@ int command_audit(const std::vector<std::string>& args) {
   bool go = is_go(*elf);
   auto imports = resolver_imports(*elf);
   const std::string& interp = elf->interpreter();
-  bool dynamic = !interp.empty() || (elf->has_dynamic() && !elf->needed().empty());
+  bool shared_library = interp.empty() && elf->type() == ET_DYN && !elf->soname().empty();
+  bool dynamic =
+      !interp.empty() || (elf->has_dynamic() && (!elf->needed().empty() || shared_library));
   bool musl = interp.find("ld-musl") != std::string::npos;
   std::string self_error;
   auto self = ElfFile::load("/proc/self/exe", &self_error);
@@ -780,6 +782,7 @@ int command_audit(const std::vector<std::string>& args) {
     return kExitNo;
   }
   if (!interp.empty()) std::cout << "  interpreter " << interp << "\n";
+  if (shared_library) std::cout << "  shared library " << elf->soname() << "\n";
   if (!elf->needed().empty()) std::cout << "  needs " << join(elf->needed()) << "\n";
 
   if (go) {

@@ -64,7 +64,13 @@ else
   printf 'note  no s390x cross compiler: no big-endian case\n'
 fi
 if [[ -n ${AUDIT_I386:-} && -e ${AUDIT_I386:-} ]]; then
-  expect "audit an i386 program: 32-bit" 0 'ELF 32-bit little-endian i386' "$ARESOLV_TOOL" audit "$AUDIT_I386"
+  expect "audit an i386 library: 32-bit little-endian" 0 'ELF 32-bit little-endian i386' "$ARESOLV_TOOL" audit "$AUDIT_I386"
+  expect "audit an i386 library: its soname and imports" 0 'shared library libprobe32\.so' "$ARESOLV_TOOL" audit "$AUDIT_I386"
+  expect "audit an i386 library: imports getaddrinfo" 0 'imports getaddrinfo' "$ARESOLV_TOOL" audit "$AUDIT_I386"
+fi
+if [[ -n ${AUDIT_S390_32:-} && -e ${AUDIT_S390_32:-} ]]; then
+  expect "audit an s390 (31-bit) library: 32-bit big-endian" 0 'ELF 32-bit big-endian s390' "$ARESOLV_TOOL" audit "$AUDIT_S390_32"
+  expect "audit an s390 (31-bit) library: imports getaddrinfo" 0 'imports getaddrinfo' "$ARESOLV_TOOL" audit "$AUDIT_S390_32"
 fi
 
 tool_finish cli_test
