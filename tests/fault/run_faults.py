@@ -389,10 +389,22 @@ def group_truncation():
         # answer was truncated; aresolv only the truncated one: same answers.
         compare("one of A and AAAA truncated", ["gai tc-a.test AF_UNSPEC"], servers,
                 expect={0: "ret=0"})
+    # edns0 (OPT with 1200 bytes) and use-vc (TCP only).
+    with Servers({NS1: rules + WHO_RULES[NS1]}) as servers:
+        for options in ("edns0", "use-vc"):
+            write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, options=options))
+            compare(f"options {options}",
+                    ["gai who.test AF_UNSPEC", "gai tc.test AF_UNSPEC", "gai big.test AF_UNSPEC",
+                     "ghbn2 huge.test AF_INET6", "res big.test 1", "res tc.test 28"],
+                    servers, expect={0: "ret=0"}, same_queries=True)
     write_file_by_rename("/etc/resolv.conf", resolv_conf(DNSMASQ))
     compare("dnsmasq: truncated answers (TC, then TCP)",
             ["gai big4.test AF_UNSPEC", "gai bigdual.test AF_UNSPEC", "ghbn2 big6.test AF_INET6",
              "res big4.test 1"], expect={0: "ret=0"})
+    write_file_by_rename("/etc/resolv.conf", resolv_conf(DNSMASQ, options="edns0"))
+    compare("dnsmasq, options edns0: large answers over UDP",
+            ["gai big4.test AF_UNSPEC", "gai bigdual.test AF_UNSPEC", "ghbn2 big6.test AF_INET6",
+             "res big4.test 1", "res bigdual.test 28"], expect={0: "ret=0"})
     # TC over UDP, and a TCP listener that accepts and never answers. glibc
     # 2.36's send_vc reads without a timeout and waits forever; we must not.
     with Servers({NS1: ["tchang.test * drop proto=tcp", "tchang.test * truncate"]}) as servers:
