@@ -250,6 +250,13 @@ def main():
     scaling = {c: (rate(c, 2) / rate(c, 1) if rate(c, 2) and rate(c, 1) else None) for c in CONFIGS}
     lines.append("| 2 threads / 1 thread | " + " | ".join(
         f"{scaling[c]:.2f}" if scaling[c] else "—" for c in CONFIGS) + " | | | |")
+    spin = [results["glibc"].get(("control", "cpu_spin", t)) for t in (1, 2)]
+    spin_scaling = (spin[1]["per_second"] / spin[0]["per_second"]
+                    if all(spin) and spin[0]["per_second"] else None)
+    if spin_scaling is not None:
+        lines.append("")
+        lines.append(f"Control: a loop of pure CPU work, no lookup, in the same run: 2 threads / "
+                     f"1 thread = {spin_scaling:.2f} (what the machine gave two threads at the time).")
     lines.append("")
     lines.append("Whole program:")
     lines.append("")
@@ -302,7 +309,8 @@ def main():
     bar("never-seen DNS name: ≤ glibc", None if None in (a, g) else a <= g, f"{fmt_ratio(a, g)} glibc")
     s = scaling["aresolv"]
     bar("2 threads ≥ 1.7× the throughput of 1 (cached name)", None if s is None else s >= 1.7,
-        "—" if s is None else f"{s:.2f}×")
+        ("—" if s is None else f"{s:.2f}×") +
+        (f" (CPU-only control: {spin_scaling:.2f}×)" if spin_scaling is not None else ""))
     ratio, how = (perf_ratio, "perf task-clock") if perf_ratio is not None else (exec_cpu_ratio, "CPU time")
     bar(f"preload on /bin/true ≤ 3% over an empty preloaded library ({how}, median of per-round ratios)",
         None if ratio is None else ratio <= 1.03, overhead(ratio))

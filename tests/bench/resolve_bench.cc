@@ -53,6 +53,18 @@ void BM_FreshDns(benchmark::State& state) {
 
 void BM_CachedThroughput(benchmark::State& state) { measure_name(state, BENCH_NAME_CACHED_DNS); }
 
+// No lookup at all: CPU work without shared state, so that the table can show
+// how much two threads can gain on this machine at the time of the run (other
+// load on a shared machine takes the second core away from every benchmark).
+void BM_CpuSpin(benchmark::State& state) {
+  unsigned long value = 1;
+  for (auto _ : state) {
+    for (int i = 0; i < 200; i++) value = value * 6364136223846793005UL + 1442695040888963407UL;
+    benchmark::DoNotOptimize(value);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 }  // namespace
 
 BENCHMARK(BM_Numeric)->Name("latency/numeric")->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -66,6 +78,13 @@ BENCHMARK(BM_CachedThroughput)
     ->Threads(1)
     ->Threads(2)
     ->Threads(16)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+BENCHMARK(BM_CpuSpin)
+    ->Name("control/cpu_spin")
+    ->Threads(1)
+    ->Threads(2)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
