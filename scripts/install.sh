@@ -29,7 +29,9 @@ TEST_NAME=localhost
 
 say() { printf 'aresolv-preload: %s\n' "$*"; }
 die() { printf 'aresolv-preload: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '5,7p' "$0" | sed 's/^# *//' >&2; exit 2; }
+# The comment block at the top, with this script's name as it was called.
+help_text() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" | sed "s/install\.sh/$(basename "$0")/g"; }
+usage() { help_text | sed -n '4,6p' | sed 's/^ *//' >&2; exit 2; }
 
 # The multiarch directory this machine's native programs get for $LIB.
 native_lib_dir() {
@@ -197,7 +199,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --entry) [ $# -ge 2 ] || usage; ENTRY=$2; shift 2 ;;
     --test-name) [ $# -ge 2 ] || usage; TEST_NAME=$2; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) help_text; exit 0 ;;
     *) usage ;;
   esac
 done
@@ -207,6 +209,6 @@ case "$action" in
     if [ "$action" != status ] && [ "$(id -u)" -ne 0 ]; then die "$action needs root (it edits $PRELOAD_FILE)"; fi
     "$action"
     ;;
-  -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help) help_text ;;
   *) usage ;;
 esac
