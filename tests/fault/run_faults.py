@@ -272,6 +272,11 @@ def group_failover():
     write_file_by_rename("/etc/resolv.conf", resolv_conf(CLOSED1, DNSMASQ))
     compare("first nameserver closed (port unreachable), then dnsmasq", lookups,
             timing="within", expect={0: "ret=0"})
+    if os.path.exists("/proc/net/if_inet6"):
+        write_file_by_rename("/etc/resolv.conf", resolv_conf("::2", "::1"))
+        compare("IPv6: first nameserver ::2 unreachable (silent), then dnsmasq on ::1",
+                ["gai dual.test AF_UNSPEC", "ghbn2 a6.test AF_INET6"], timing="within",
+                expect={0: "ret=0"})
     # A server that swallows queries: glibc waits `timeout` and moves on.
     with Servers({NS1: ["* * drop"]}) as servers:
         write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, DNSMASQ))
