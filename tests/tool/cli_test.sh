@@ -19,12 +19,14 @@ expect "stats of a missing process: exit 3" 3 'no process' "$ARESOLV_TOOL" stats
 expect "stats of a process without the library: exit 1" 1 'no libaresolv.so loaded' "$ARESOLV_TOOL" stats $$
 expect "run: a missing program exits 127" 127 'No such file' "$ARESOLV_TOOL" run --library "$ARESOLV_LIB" -- /nonexistent/program
 expect "run: a missing library exits 3" 3 'No such file' "$ARESOLV_TOOL" run --library /nonexistent/libaresolv.so -- true
+if [[ -z ${ARESOLV_TOOL_SANITIZED:-} ]]; then
 expect "run passes the program's exit status" 7 '' "$ARESOLV_TOOL" run --library "$ARESOLV_LIB" -- sh -c 'exit 7'
 expect "run preloads the library" 0 "^$ARESOLV_LIB" "$ARESOLV_TOOL" run --library "$ARESOLV_LIB" -- sh -c 'echo "$LD_PRELOAD"'
 expect "run --debug: one line per lookup" 0 '^aresolv\[[0-9]+\]: getaddrinfo name=localhost result=0 source=hosts' \
   "$ARESOLV_TOOL" run --library "$ARESOLV_LIB" --debug -- getent ahosts localhost
 expect_not "no debug line without ARESOLV_DEBUG" '^aresolv\[' \
   env -u ARESOLV_DEBUG "$ARESOLV_TOOL" run --library "$ARESOLV_LIB" -- getent ahosts localhost
+fi
 
 # ---- audit ------------------------------------------------------------------
 expect "audit /bin/true: dynamic glibc, covered" 0 'covered: dynamically linked against glibc' "$ARESOLV_TOOL" audit /bin/true
