@@ -53,6 +53,7 @@ struct Outcome {
 
 struct DnsCache::Flight {
   Flight* next;
+  long abandon_ms;  // coarse monotonic: past this, its sender is taken to be gone
   uint64_t hash;
   uint32_t key_len;
   int refs;  // the sender and each waiter
@@ -432,16 +433,27 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
       }
       remove_entry(shard, e);
     }
-    if (Flight* in_flight = find_flight(shard, hash, key, key_len)) {
+    Flight* in_flight = find_flight(shard, hash, key, key_len);
+    if (in_flight != nullptr && coarse_monotonic_ms() > in_flight->abandon_ms) {
+      // Its sender went away without finishing (a cancelled thread): no one
+      // may wait for it any more. Whoever holds a reference still frees it.
+      unlink_flight(shard, in_flight);
+      in_flight = nullptr;
+    }
+    if (in_flight != nullptr) {
       // Someone is asking the same question: wait for that answer, but no
       // longer than this caller's own request could have taken.
       ++in_flight->refs;
       struct timespec deadline = monotonic_deadline(dns_time_budget_ms(conf) + 1000);
+      // Cancelled inside the wait, this thread would leave holding the lock.
+      int cancel_state;
+      pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
       while (!in_flight->done) {
         if (pthread_cond_clockwait(&shard.flight_done, &shard.mutex, CLOCK_MONOTONIC, &deadline) ==
             ETIMEDOUT)
           break;
       }
+      pthread_setcancelstate(cancel_state, nullptr);
       int ret;
       if (in_flight->done) {
         ret = replay(conf, in_flight->outcome, 0, true, answers, error);
@@ -455,6 +467,8 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
     }
     flight = static_cast<Flight*>(malloc(sizeof(Flight) + key_len));
     if (flight != nullptr) {
+      // The transport gives up one second past the time budget on its own.
+      flight->abandon_ms = coarse_monotonic_ms() + dns_time_budget_ms(conf) + 3000;
       flight->hash = hash;
       flight->key_len = static_cast<uint32_t>(key_len);
       flight->refs = 1;

@@ -592,6 +592,53 @@ TEST_F(CacheTest, AWaiterGivesUpAtItsOwnDeadline) {
   EXPECT_EQ(server.calls, 1);
 }
 
+TEST_F(CacheTest, ARequestWhoseSenderWasCancelledIsAbandoned) {
+  std::atomic<bool> hang{true};
+  server.answer = [&](const DnsSendRequest&, DnsAnswers* a, int* error) {
+    while (hang) pause();  // a cancellation point, as the transport's poll is
+    a->len1 =
+        put(Packet("gone.test", 1).a("gone.test", "192.0.2.1", 0).bytes, a->answer1, a->size1);
+    *error = 0;
+    return a->len1;
+  };
+  ResolvConf quick = test_conf();
+  quick.timeout = 1;
+  quick.attempts = 1;  // budget 1 s: waiters give up after 2 s, the request is abandoned after 4 s
+  struct Leader {
+    DnsCache* cache;
+    FakeServer* server;
+    ResolvConf conf;
+  } leader_arg{&cache, &server, quick};
+  pthread_t leader;
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(0, pthread_create(
+                   &leader, nullptr,
+                   [](void* p) -> void* {
+                     auto* arg = static_cast<Leader*>(p);
+                     std::vector<uint8_t> own(512);
+                     DnsAnswers answers;
+                     answers.answer1 = own.data();
+                     answers.size1 = 512;
+                     int error;
+                     arg->cache->send(arg->server->transport(), arg->conf, question("gone.test"),
+                                      &answers, &error);
+                     return nullptr;
+                   },
+                   &leader_arg));
+  while (server.calls == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  pthread_cancel(leader);
+  pthread_join(leader, nullptr);
+  hang = false;
+
+  int error = 0;
+  EXPECT_EQ(ask(question("gone.test"), quick, &error), -1);  // waited for a sender that is gone
+  EXPECT_EQ(error, ETIMEDOUT);
+  EXPECT_EQ(server.calls, 1);
+  std::this_thread::sleep_until(start + std::chrono::milliseconds(4200));
+  EXPECT_GT(ask(question("gone.test"), quick, &error), 0);  // asks itself now
+  EXPECT_EQ(server.calls, 2);
+}
+
 DnsCache* g_fork_cache = nullptr;
 
 TEST_F(CacheTest, ForkedChildNeitherDeadlocksNorWaitsForTheParentsRequests) {
