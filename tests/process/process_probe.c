@@ -485,6 +485,7 @@ static int mode_fork(int iterations) {
   int deadlocks = 0, wrong = 0, crashed = 0;
   // hosts, DNS, TCP, wild, _r, getnameinfo, res_search, getaddrinfo_a
   const int child_cases[] = {1, 4, 9, 14, 16, 26, 30, 36};
+  const bool under_tsan = dlsym(RTLD_DEFAULT, "__tsan_init") != NULL;
   double start = now_s();
   for (int i = 0; i < iterations; ++i) {
     pid_t pid = fork();
@@ -495,10 +496,12 @@ static int mode_fork(int iterations) {
     if (pid == 0) {
       Text t = new_text();
       int ok = 1;
-      for (size_t k = 0; k < sizeof child_cases / sizeof child_cases[0]; ++k)
-        ok &=
-            check_case(child_cases[(k + (size_t)i) % (sizeof child_cases / sizeof child_cases[0])],
-                       &t, "child");
+      for (size_t k = 0; k < sizeof child_cases / sizeof child_cases[0]; ++k) {
+        int c = child_cases[(k + (size_t)i) % (sizeof child_cases / sizeof child_cases[0])];
+        // TSan cannot start threads in the child of a threaded process.
+        if (kCases[c].kind == kGaiA && under_tsan) continue;
+        ok &= check_case(c, &t, "child");
+      }
       _exit(ok ? 0 : 3);
     }
     int status = 0;
