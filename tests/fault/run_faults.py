@@ -36,6 +36,7 @@ SLACK_MS = 250
 
 failures = []
 figures = []
+totals = {"cases": 0, "lookups": 0, "identical": 0}
 
 
 def log(message=""):
@@ -190,6 +191,7 @@ def compare(case, commands, servers=None, setup=None, limit_s=30.0, timing=None,
     same_queries: the servers saw the same questions over the same transports
     from both; same_counts: as often, too (attempts)."""
     log(f"case {case}")
+    totals["cases"] += 1
     sides = {}
     logs = {}
     for side in ("glibc", "aresolv"):
@@ -198,6 +200,8 @@ def compare(case, commands, servers=None, setup=None, limit_s=30.0, timing=None,
     ok = True
     for (command, g, g_ms), (_, a, a_ms) in zip(sides["glibc"], sides["aresolv"]):
         same = g == a
+        totals["lookups"] += 1
+        totals["identical"] += same
         log(f"  {command:<36} glibc {g_ms:>5} ms  aresolv {a_ms:>5} ms  "
             f"{'same' if same else 'DIFFERENT'}: {a}")
         if not same:
@@ -613,6 +617,8 @@ def main():
     log("FIGURES (case | lookup | glibc ms | aresolv ms)")
     for case, command, g, a in figures:
         log(f"  {case} | {command} | {g} | {a}")
+    log(f"fault {' '.join(names)}: {totals['cases']} compared cases, "
+        f"{totals['identical']} of {totals['lookups']} lookups identical to glibc")
     log(f"fault {' '.join(names)}: {len(failures)} failure(s) in "
         f"{time.monotonic() - started:.1f} s")
     for failure in failures:
