@@ -89,7 +89,11 @@ struct Exchange {
   QuerySlot slots[2];
   int slot_count = 0;
   long arrivals = 0;
-  int socket_errno = 0;  // errno of a failed socket(), for EMFILE/ENFILE
+  int socket_errno = 0;   // errno of a failed socket(), for EMFILE/ENFILE
+  bool went_tcp = false;  // c-ares opened a TCP connection (after TC)
+  // glibc's v_circuit: after a truncated answer, send_dg hands over to
+  // send_vc and the rest of the request goes over TCP.
+  bool v_circuit = false;
   // A send or receive on the server's socket failed (an ICMP error, say:
   // ARES_ECONNREFUSED), or a response was shorter than a header
   // (ARES_EBADRESP; glibc counts that server as reached): glibc's
@@ -147,6 +151,7 @@ void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int ale
 // non-blocking, or a second read on a UDP socket blocks past every deadline.
 ares_socket_t open_socket(int domain, int type, int protocol, void* user) {
   int fd = ::socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+  if (type == SOCK_STREAM) static_cast<Exchange*>(user)->went_tcp = true;
   if (fd < 0 && (errno == EMFILE || errno == ENFILE))
     static_cast<Exchange*>(user)->socket_errno = errno;
   return fd;
@@ -257,7 +262,7 @@ class Channel {
     // STAYOPEN: the socket lives as long as the channel, not the query.
     options.flags =
         ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_STAYOPEN;
-    if (conf.use_vc) options.flags |= ARES_FLAG_USEVC;
+    if (conf.use_vc || exchange->v_circuit) options.flags |= ARES_FLAG_USEVC;
     options.timeout = timeout_ms;
     options.tries = 1;
     options.ndots = 1;
@@ -582,6 +587,14 @@ int send_exchange(const ResolvConf& conf, bool dual, Exchange* exchange_in, DnsA
                           args)) {
           *error = ENOMEM;
           return -1;
+        }
+        if (exchange.went_tcp && !exchange.v_circuit) {
+          // The other servers are asked over TCP from now on, once each
+          // (send_vc, try = retry).
+          exchange.v_circuit = true;
+          for (int other = 0; other < kMaxNameservers; ++other)
+            if (other != ns) channels[other].reset();
+          rounds = attempt + 1;
         }
         QuerySlot* first = &exchange.slots[0];
         QuerySlot* second = dual ? &exchange.slots[1] : nullptr;

@@ -38,6 +38,7 @@ order, each as its own packet (on TCP each with its length prefix):
     sleep MS           waits before the next step
     drop               sends nothing (UDP: silence; TCP: the connection stays
                        open and unanswered until the server stops)
+    close              TCP: closes the connection without an answer (UDP: silence)
 
 delay=MS waits before the first step; proto= limits the rule to one
 transport; times=N applies the rule to its first N matching queries only
@@ -76,7 +77,7 @@ RCODE_STEPS = {
 }
 STEP_WORDS = set(RCODE_STEPS) | {
     "answer", "cname", "nodata", "nxdomain", "truncate", "big", "big6", "wrongid", "wrongq",
-    "short", "headeronly", "truncq", "badcount", "garbage", "sleep", "drop"}
+    "short", "headeronly", "truncq", "badcount", "garbage", "sleep", "drop", "close"}
 MAX_LIFETIME = 3600
 
 
@@ -89,6 +90,10 @@ def address_allowed(address):
         return False
     return any(ip in ipaddress.ip_network(net) for net in
                ("10.200.0.0/24", "2001:db8:200::/64", "fd00:200::/64"))
+
+
+class CloseConnection(Exception):
+    """Raised by the "close" step: the TCP connection is closed unanswered."""
 
 
 class Rule:
@@ -194,6 +199,10 @@ def render_step(step, query, raw_query, proto):
     if word == "sleep":
         return float(args[0]) / 1000.0
     if word == "drop":
+        return []
+    if word == "close":
+        if proto == "tcp":
+            raise CloseConnection()
         return []
     if word in RCODE_STEPS:
         return [wire(make_response(query, RCODE_STEPS[word]))]
@@ -366,6 +375,8 @@ class FaultServer:
         for step in steps:
             try:
                 out = render_step(step, query, raw, proto)
+            except CloseConnection:
+                raise
             except Exception as e:  # a rule that does not fit the question: say so, go on
                 self._log(proto, "-", query.id, "-", "-", f"step {step} failed: {e!r}")
                 return sent_any
@@ -441,8 +452,8 @@ class FaultServer:
                         conn.sendall(struct.pack(">H", len(packet)) + packet)
                     if not self._run_steps(plan, raw, "tcp", send):
                         keep_open = True
-        except OSError:
-            pass
+        except (OSError, CloseConnection):
+            keep_open = False
         finally:
             if keep_open and not self.stopping.is_set():
                 with self.lock:

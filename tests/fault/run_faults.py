@@ -422,6 +422,19 @@ def group_truncation():
              "res big4.test 1", "res bigdual.test 28"], expect={0: "ret=0"})
     # TC over UDP, and a TCP listener that accepts and never answers. glibc
     # 2.36's send_vc reads without a timeout and waits forever; we must not.
+    # TC over UDP, and TCP connections closed unanswered (a busy server):
+    # the next server's answer.
+    with Servers({NS1: ["* * close proto=tcp", "* A truncate 192.0.2.1",
+                        "* AAAA truncate 2001:db8::1"],
+                  NS2: ["* A answer 192.0.2.2", "* AAAA answer 2001:db8::2"]}) as servers:
+        write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, NS2))
+        compare("TC, then the TCP connection closed unanswered; a second server",
+                ["gai tcclose.test AF_UNSPEC", "ghbn tcclose.test", "res tcclose.test 1"],
+                servers, timing="within", expect={0: "ret=0"}, same_queries=True)
+        write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1))
+        compare("TC, then the TCP connection closed unanswered; no other server",
+                ["gai tcclose.test AF_UNSPEC", "ghbn tcclose.test", "res tcclose.test 1"],
+                servers, timing="within", same_queries=True)
     with Servers({NS1: ["tchang.test * drop proto=tcp", "tchang.test * truncate"]}) as servers:
         write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, options="timeout:1 attempts:1"))
         case = "TC, then a TCP server that never answers"
