@@ -6,15 +6,16 @@
 #    foreign programs (Go, python3, perl, getent, ...) get the ASan runtime
 #    preloaded in front of the library (ARESOLV_PRELOAD_EXTRA); then
 #    LeakSanitizer over 10,000 lookups of every kind (tests/sanitize/leak_check.sh).
-#  - build-tsan/ (TSan): the unit tests, the process tests (threads, fork,
-#    signals...) and tests/sanitize/stress.c (8 threads resolving at once).
+#  - build-tsan/ (TSan): the unit tests, the process tests (threads, signals,
+#    descriptors...; see below for the three left out) and
+#    tests/sanitize/stress.c (8 threads resolving at once).
 #  - valgrind: the leak check with the normal build's library
 #    (ARESOLV_BUILD_DIR, default build/; scripts/test.sh builds it first).
 # Any sanitizer report fails the test it happens in (halt_on_error).
 #
 #   ARESOLV_SANITIZE_STEPS="asan tsan valgrind"   which parts to run
 #   ARESOLV_LEAK_ITERATIONS=10000                 lookups of each kind (LSan)
-#   ARESOLV_VALGRIND_ITERATIONS=300               lookups of each kind (valgrind)
+#   ARESOLV_VALGRIND_ITERATIONS=1000              lookups of each kind (valgrind)
 #   ARESOLV_STRESS_ROUNDS=200                     rounds per stress thread
 # Exit status 0 when everything passed; prints a summary of what ran.
 set -euo pipefail
@@ -23,7 +24,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 steps=${ARESOLV_SANITIZE_STEPS:-asan tsan valgrind}
 leak_iterations=${ARESOLV_LEAK_ITERATIONS:-10000}
-valgrind_iterations=${ARESOLV_VALGRIND_ITERATIONS:-300}
+valgrind_iterations=${ARESOLV_VALGRIND_ITERATIONS:-1000}
 stress_rounds=${ARESOLV_STRESS_ROUNDS:-200}
 plain_build=${ARESOLV_BUILD_DIR:-$root/build}
 asan=$root/build-asan tsan=$root/build-tsan
@@ -86,19 +87,29 @@ if [[ " $steps " == *" asan "* ]]; then
   if configure_and_build "$asan" address,undefined -fno-sanitize-recover=all; then
     note "ok    asan build ($(seconds_since "$started") s)"
     libasan=$(gcc -print-file-name=libasan.so)
-    # Our own (instrumented) programs: leaks are ours to find. The ASan
-    # runtime comes with the program, after the preloaded library.
-    run_ctest "asan+ubsan suite" "$asan" \
+    # The unit tests and the differential probes are ours and instrumented:
+    # LeakSanitizer checks them too. The ASan runtime comes with the program,
+    # after the preloaded library.
+    run_ctest "asan+ubsan unit+differential (with LeakSanitizer)" "$asan" \
       ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:verify_asan_link_order=0 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      -- -LE '^(selfcontained|bench|e2e|e2e_surface|security|cache)$'
-    # Foreign programs (Go, python3, perl, getent...): leaks are not ours, and
-    # the runtime must be loaded first. curl hangs with libasan preloaded even
-    # without our library (Debian 12), so it is left out here.
-    run_ctest "asan+ubsan foreign programs" "$asan" \
-      ARESOLV_PRELOAD_EXTRA="$libasan" ASAN_OPTIONS=halt_on_error=1:detect_leaks=0 \
+      -- -L '^(unit|differential)$'
+    # The fault, process, security, cache and end-to-end tests (a kind of
+    # test joins this list once its scripts honour ARESOLV_PRELOAD_EXTRA). Foreign
+    # programs (Go, python3, perl, getent...) need the runtime loaded first
+    # (ARESOLV_PRELOAD_EXTRA, honoured by the scripts that start them); their
+    # leaks, and those of the test probes, are not the library's (the leak
+    # check below is). curl hangs with libasan preloaded even without our
+    # library (Debian 12), so e2e_shim_curl is left out here; so are the
+    # process_fork tests: a child of a threaded process deadlocks about once
+    # in a hundred forks inside ASan's own allocator (a size-class lock held
+    # by a parent thread at fork time; gcc 12's libasan takes no such lock
+    # around fork), as gdb on a stuck child shows.
+    run_ctest "asan+ubsan fault, process, security, cache, e2e" "$asan" \
+      ARESOLV_PRELOAD_EXTRA="$libasan" \
+      ASAN_OPTIONS=halt_on_error=1:detect_leaks=0:verify_asan_link_order=0 \
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      -- -L '^(e2e|e2e_surface|security|cache)$' -E '^e2e_shim_curl$'
+      -- -L '^(fault|process|security|cache|e2e|e2e_surface|surface)$' -E '^(e2e_shim_curl|process_fork.*)$'
     step "lsan leak check, $leak_iterations lookups of each kind" \
       "$root/tests/sanitize/leak_check.sh" --mode lsan --library "$asan/libaresolv.so" \
       --iterations "$leak_iterations" --threads
@@ -115,8 +126,13 @@ if [[ " $steps " == *" tsan "* ]]; then
   if configure_and_build "$tsan" thread "" "${targets[@]}" &&
     gcc -O1 -g -Wall -Wextra -fsanitize=thread -pthread -o "$tsan/stress" "$root/tests/sanitize/stress.c" -ldl; then
     note "ok    tsan build ($(seconds_since "$started") s)"
+    # Left out under TSan, for TSan's own limits: process_fork (TSan dies when
+    # a child of a multi-threaded process starts threads), process_spawn
+    # (its children, /bin/true, cannot load a TSan library without the
+    # runtime) and process_answers (glibc's own NSS path segfaults under TSan
+    # in the probe's glibc run, before our library is involved).
     run_ctest "tsan unit+process" "$tsan" TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-      -- -L '^(unit|process)$'
+      -- -L '^(unit|process)$' -E '^process_(fork.*|spawn|answers)$'
     stress() {
       "$root/scripts/sandbox.sh" -- env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
         LD_PRELOAD="$tsan/libaresolv.so" "$tsan/stress" 8 "$stress_rounds" libaresolv.so
