@@ -232,8 +232,14 @@ ares_ssize_t receive_from(ares_socket_t fd, void* buf, size_t len, int flags, st
   exchange->stub_len = static_cast<int>(stub);
   return static_cast<ares_ssize_t>(stub);
 }
+// sendmsg with MSG_NOSIGNAL, not writev: a TCP server that closes early must
+// not raise SIGPIPE in the host process, whose handler is not ours to change.
 ares_ssize_t send_vector(ares_socket_t fd, const struct iovec* iov, int count, void* user) {
-  ares_ssize_t n = ::writev(fd, iov, count);
+  struct msghdr message;
+  memset(&message, 0, sizeof message);
+  message.msg_iov = const_cast<struct iovec*>(iov);
+  message.msg_iovlen = static_cast<size_t>(count);
+  ares_ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL);
   note_socket_failure(n, user);
   return n;
 }
