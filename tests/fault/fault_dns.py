@@ -25,6 +25,7 @@ order, each as its own packet (on TCP each with its length prefix):
     nodata             NOERROR, no answer, the zone's SOA in authority
     nxdomain           NXDOMAIN with the SOA
     servfail | refused | formerr | notimp    that rcode, no records
+    lame               NOERROR, no records, neither RA nor AA (a lame delegation)
     truncate RDATA...  over UDP: TC set and no records; over TCP: the answer
     big N              N A records 198.18.x.y (oversized: not truncated)
     big6 N             N AAAA records 2001:db8:b16::x
@@ -76,7 +77,7 @@ RCODE_STEPS = {
     "notimp": dns.rcode.NOTIMP,
 }
 STEP_WORDS = set(RCODE_STEPS) | {
-    "answer", "cname", "nodata", "nxdomain", "truncate", "big", "big6", "wrongid", "wrongq",
+    "answer", "cname", "nodata", "lame", "nxdomain", "truncate", "big", "big6", "wrongid", "wrongq",
     "short", "headeronly", "truncq", "badcount", "garbage", "sleep", "drop", "close"}
 MAX_LIFETIME = 3600
 
@@ -210,6 +211,10 @@ def render_step(step, query, raw_query, proto):
         response = make_response(query, dns.rcode.NXDOMAIN if word == "nxdomain" else 0)
         response.flags |= dns.flags.AA
         add_soa(response, qname)
+        return [wire(response)]
+    if word == "lame":
+        response = make_response(query)
+        response.flags &= ~(dns.flags.RA | dns.flags.AA)
         return [wire(response)]
     if word == "answer":
         response = make_response(query)

@@ -331,9 +331,10 @@ def group_rcodes():
               "aaaa-refused.test AAAA refused", "aaaa-refused.test A answer 192.0.2.6",
               "aaaa-nxdomain.test AAAA nxdomain", "aaaa-nxdomain.test A answer 192.0.2.7",
               "a-formerr.test A formerr", "a-formerr.test AAAA answer 2001:db8::8",
-              "lame.test * answer"]
+              "empty.test * answer", "lame.test * lame",
+              "a-lame.test A lame", "a-lame.test AAAA answer 2001:db8::9"]
     names = codes + ["a-servfail", "aaaa-servfail", "aaaa-refused", "aaaa-nxdomain",
-                     "a-formerr", "lame"]
+                     "a-formerr", "empty", "lame", "a-lame"]
     lookups = []
     for name in names:
         lookups += [f"gai {name}.test AF_UNSPEC", f"gai {name}.test AF_INET",
@@ -344,7 +345,8 @@ def group_rcodes():
                 expect={0: "ret=EAI_AGAIN", 20: "ret=EAI_NONAME", 25: "ret=EAI_NODATA"})
     # The ones glibc skips a server for: the second server's answer is taken.
     skip_lookups = []
-    for code in ("servfail", "refused", "notimp", "formerr", "nxdomain"):
+    for code in ("servfail", "refused", "notimp", "formerr", "nxdomain", "lame", "a-lame",
+                 "a-servfail", "aaaa-refused"):
         skip_lookups += [f"gai {code}.test AF_UNSPEC", f"ghbn {code}.test"]
     second = {NS1: rules,
               NS2: ["* A answer 192.0.2.2", "* AAAA answer 2001:db8::2"]}
