@@ -22,6 +22,7 @@
 #include "resolver/config.h"
 #include "resolver/dns_search.h"
 #include "resolver/dns_transport.h"
+#include "resolver/stats.h"
 
 namespace aresolv {
 namespace {
@@ -904,6 +905,8 @@ int run_sources(const Query &query, Call call, struct hostent *resbuf, char *buf
     if (entry.source != HostsSource::kFiles && entry.source != HostsSource::kDns) continue;
     any_service = true;
     status = call(entry.source, query, resbuf, buffer, buflen, h_errnop);
+    note_answer_source(entry.source == HostsSource::kFiles ? AnswerSource::kHosts
+                                                           : AnswerSource::kDns);
     if (status == HostNssStatus::kTryAgain && *h_errnop == NETDB_INTERNAL && errno == ERANGE) break;
     if (entry.actions[action_index(status)] == NssAction::kReturn) break;
   }
@@ -1122,6 +1125,7 @@ int hostent_by_name(const char *name, int af, struct hostent *resbuf, char *buff
     case -1:
       return errno;
     case 1:
+      note_answer_source(AnswerSource::kNumeric);
       return finish(status, true, resbuf, result, h_errnop);
   }
   return run_sources(ByName{name, af}, call_by_name, resbuf, buffer, buflen, result, h_errnop,

@@ -57,7 +57,7 @@ expect "aresolv run --debug: the line names the source" 0 'aresolv\[[0-9]+\]: ge
   "$T" run --library "$ARESOLV_LIB" --debug -- getent ahosts a4.test
 expect "aresolv run --debug: failures too" 2 'getaddrinfo name=nx\.test result=-2\(failed\) source=none' \
   "$T" run --library "$ARESOLV_LIB" --debug -- getent ahosts nx.test
-expect "aresolv run --debug: gethostbyname" 0 'gethostbyname name=filehost\.test result=0 source=' \
+expect "aresolv run --debug: gethostbyname from the hosts file" 0 'gethostbyname name=filehost\.test result=0 source=hosts' \
   "$T" run --library "$ARESOLV_LIB" --debug -- "$ARESOLV_PYTHON" -c 'import socket; socket.gethostbyname_ex("filehost.test")'
 unset LD_LIBRARY_PATH
 
