@@ -22,7 +22,7 @@ if [[ ${ARESOLV_SKIP_SETUP:-} != 1 ]]; then
   "$root/scripts/setup.sh"
 fi
 
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
 cmake --build "$build" -j"$jobs"
 
 ctest_args=(--test-dir "$build" --output-on-failure --timeout 600)
