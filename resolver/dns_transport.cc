@@ -94,6 +94,16 @@ struct Exchange {
   // glibc's v_circuit: after a truncated answer, send_dg hands over to
   // send_vc and the rest of the request goes over TCP.
   bool v_circuit = false;
+  // c-ares reads a TCP stream as a 2-byte length, then exactly that many
+  // bytes; this follows along per connection to see each message's length
+  // (send_vc drops the server on one shorter than a header; c-ares ignores
+  // it and waits).
+  struct TcpFraming {
+    int fd = -1;
+    int prefix_pos = 0;
+    uint8_t prefix[2] = {0, 0};
+    int body_left = 0;
+  } tcp[kMaxNameservers + 1];
   // A send or receive on the server's socket failed (an ICMP error, say:
   // ARES_ECONNREFUSED), or a response was shorter than a header
   // (ARES_EBADRESP; glibc counts that server as reached): glibc's
@@ -147,16 +157,46 @@ void on_answer(void* arg, int status, int timeouts, unsigned char* abuf, int ale
   }
 }
 
+Exchange::TcpFraming* tcp_framing(Exchange* exchange, int fd) {
+  for (auto& f : exchange->tcp)
+    if (f.fd == fd) return &f;
+  return nullptr;
+}
+
 // c-ares leaves user-managed sockets exactly as opened: they must be
 // non-blocking, or a second read on a UDP socket blocks past every deadline.
 ares_socket_t open_socket(int domain, int type, int protocol, void* user) {
   int fd = ::socket(domain, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
-  if (type == SOCK_STREAM) static_cast<Exchange*>(user)->went_tcp = true;
+  if (type == SOCK_STREAM) {
+    auto* exchange = static_cast<Exchange*>(user);
+    exchange->went_tcp = true;
+    Exchange::TcpFraming* f = tcp_framing(exchange, -1);
+    if (fd >= 0 && f != nullptr) f->fd = fd;
+  }
   if (fd < 0 && (errno == EMFILE || errno == ENFILE))
     static_cast<Exchange*>(user)->socket_errno = errno;
   return fd;
 }
-int close_socket(ares_socket_t fd, void*) { return ::close(fd); }
+int close_socket(ares_socket_t fd, void* user) {
+  Exchange::TcpFraming* f = tcp_framing(static_cast<Exchange*>(user), fd);
+  if (f != nullptr) *f = Exchange::TcpFraming();
+  return ::close(fd);
+}
+void follow_tcp_framing(Exchange* exchange, int fd, const void* data, ares_ssize_t n) {
+  Exchange::TcpFraming* f = tcp_framing(exchange, fd);
+  if (f == nullptr || n <= 0) return;
+  if (f->prefix_pos < 2) {  // c-ares asked for the rest of the length word only
+    const auto* p = static_cast<const uint8_t*>(data);
+    for (ares_ssize_t i = 0; i < n && f->prefix_pos < 2; ++i) f->prefix[f->prefix_pos++] = p[i];
+    if (f->prefix_pos < 2) return;
+    f->body_left = (f->prefix[0] << 8) | f->prefix[1];
+    if (f->body_left < kDnsHeaderSize) exchange->visit_error = ARES_EBADRESP;
+    if (f->body_left == 0) f->prefix_pos = 0;
+    return;
+  }
+  f->body_left -= static_cast<int>(n);
+  if (f->body_left <= 0) f->prefix_pos = 0;
+}
 int connect_socket(ares_socket_t fd, const struct sockaddr* addr, ares_socklen_t len, void*) {
   return ::connect(fd, addr, len);
 }
@@ -196,6 +236,7 @@ ares_ssize_t receive_from(ares_socket_t fd, void* buf, size_t len, int flags, st
   if (from == nullptr) {  // TCP: c-ares reads the stream in pieces itself
     ares_ssize_t n = ::recvfrom(fd, buf, len, flags, from, from_len);
     note_socket_failure(n, user);
+    follow_tcp_framing(exchange, fd, buf, n);
     return n;
   }
   exchange->oversized.reset();

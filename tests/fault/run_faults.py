@@ -437,6 +437,15 @@ def group_truncation():
         compare("TC, then the TCP connection closed unanswered; no other server",
                 ["gai tcclose.test AF_UNSPEC", "ghbn tcclose.test", "res tcclose.test 1"],
                 servers, timing="within", same_queries=True)
+    # TC, then a TCP answer shorter than a header: glibc's send_vc gives up
+    # on that server at once.
+    with Servers({NS1: ["* * short proto=tcp", "* A truncate 192.0.2.1",
+                        "* AAAA truncate 2001:db8::1"],
+                  NS2: ["* A answer 192.0.2.2", "* AAAA answer 2001:db8::2"]}) as servers:
+        write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, NS2))
+        compare("TC, then a short TCP answer; a second server",
+                ["gai tcshort.test AF_UNSPEC", "ghbn tcshort.test", "res tcshort.test 1"],
+                servers, timing="within", expect={0: "ret=0"}, same_queries=True)
     with Servers({NS1: ["tchang.test * drop proto=tcp", "tchang.test * truncate"]}) as servers:
         write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1, options="timeout:1 attempts:1"))
         case = "TC, then a TCP server that never answers"
