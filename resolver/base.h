@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <new>
 #include <utility>
 
 namespace aresolv {
@@ -78,6 +79,34 @@ class MallocPtr {
 
  private:
   T* p_ = nullptr;
+};
+
+// One object of T on the heap, for records too large for a 64 KiB thread
+// stack. Default-initialised (arrays without initialisers are not zeroed:
+// clearing them would cost more than the lookup). Check before use: nullptr
+// when memory ran out.
+template <typename T>
+class HeapRecord {
+ public:
+  HeapRecord() : p_(static_cast<T*>(::malloc(sizeof(T)))) {
+    if (p_ != nullptr) new (p_) T;
+  }
+  ~HeapRecord() {
+    if (p_ != nullptr) {
+      p_->~T();
+      ::free(p_);
+    }
+  }
+  HeapRecord(const HeapRecord&) = delete;
+  HeapRecord& operator=(const HeapRecord&) = delete;
+
+  T* get() const { return p_; }
+  T* operator->() const { return p_; }
+  T& operator*() const { return *p_; }
+  explicit operator bool() const { return p_ != nullptr; }
+
+ private:
+  T* p_;
 };
 
 // A pthread mutex (std::mutex would pull std::system_error into the library).

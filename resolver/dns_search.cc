@@ -349,14 +349,14 @@ Status dns_lookup_name_with(const DnsTransport& transport, const ResolvConf& con
   out->ttl = 0;
   out->truncated = false;
   if (family == AF_INET || family == AF_INET6) {
-    MallocPtr<HostentAnswer> hostent = MallocPtr<HostentAnswer>::allocate(1);
+    HeapRecord<HostentAnswer> hostent;
     if (!hostent) {
       *h_errno_out = NETDB_INTERNAL;
       return Status::kNoMemory;
     }
     Status status =
         dns_lookup_hostent_with(transport, conf, name, family, hostent.get(), h_errno_out);
-    *out = hostent->result;
+    out->copy_from(hostent->result);
     return status;
   }
   if (family != AF_UNSPEC) {

@@ -9,10 +9,12 @@
 
 namespace aresolv {
 
-// glibc caps nothing here, but a DNS answer that fits in 64 KiB cannot carry
-// more than a few thousand addresses; musl keeps 48. We keep more than any
-// sane /etc/hosts or DNS answer gives for one name, and report truncation.
-constexpr int kMaxAddresses = 64;
+// glibc caps nothing here. A DNS message of 64 KiB holds at most about 4000
+// address records, so this many addresses hold any DNS answer, and more than
+// any sane /etc/hosts gives for one name; beyond it `truncated` is set. A
+// NameResult is therefore about 100 KiB: it lives on the heap (HeapRecord in
+// base.h), never on a thread stack.
+constexpr int kMaxAddresses = 4096;
 constexpr int kMaxNameLength = 256;  // NS_MAXDNAME would be 1025; a DNS name is at most 255 octets.
 
 struct Address {
@@ -62,6 +64,19 @@ struct NameResult {
     }
     addresses[count++] = a;
     return true;
+  }
+
+  // Copies what is in use (a plain assignment would copy all 100 KiB).
+  void copy_from(const NameResult& other) {
+    count = other.count;
+    for (int i = 0; i < count; ++i) addresses[i] = other.addresses[i];
+    for (size_t i = 0; i < sizeof canonical_name; ++i) {
+      canonical_name[i] = other.canonical_name[i];
+      if (canonical_name[i] == '\0') break;
+    }
+    ttl = other.ttl;
+    truncated = other.truncated;
+    source = other.source;
   }
 };
 

@@ -61,7 +61,9 @@ int resolve(const char* node, const char* service, const struct addrinfo* hints,
                           hints->ai_protocol, flags, config.services_path, &services);
   if (rc != 0) return rc;
 
-  NameLookup lookup;
+  HeapRecord<NameLookup> lookup_record;
+  if (!lookup_record) return EAI_MEMORY;
+  NameLookup& lookup = *lookup_record;
   rc = lookup_name(node, family, flags, &lookup);
   if (rc != 0) return rc;
 

@@ -197,7 +197,8 @@ TEST(Hosts, AliasBufferOverflowReportsNeededSize) {
 
 TEST(Hosts, ManyAddressesTruncate) {
   std::string text;
-  for (int i = 0; i < kMaxAddresses + 5; ++i) text += "10.0.1." + std::to_string(i) + " many\n";
+  for (int i = 0; i < kMaxAddresses + 5; ++i)
+    text += "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256) + " many\n";
   Hosts h(text);
   NameResult r;
   ASSERT_EQ(hosts_table_by_name4(h.table(), true, "many", &r), Status::kSuccess);
