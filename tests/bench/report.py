@@ -240,7 +240,7 @@ def main():
     lines.append("Throughput on a cached name (`dual.test`), calls per second, all threads together "
                  "(higher is better):")
     lines.append("")
-    lines.append(header)
+    lines.append(header.replace("| lookup |", "| threads |", 1))
     lines.append("|" + " --- |" * (len(CONFIGS) + 4))
     for threads in THREADS:
         values = {c: rate(c, threads) for c in CONFIGS}
