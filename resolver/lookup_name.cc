@@ -215,9 +215,7 @@ int nss_lookup(const LookupContext& context, const HostsLookupOrder& order, cons
       bool have_canonical = false;
       // AF_INET6 first (also for AF_UNSPEC in glibc, but that takes by4 above).
       if (family == AF_INET6) {
-        HeapRecord<NameResult> found_record;
-        if (!found_record) return EAI_MEMORY;
-        NameResult& found = *found_record;
+        NameResult found;
         SourceReply reply = source_by3(entry.source, context, name, AF_INET6, &found);
         last = reply;
         if (is_internal_failure(reply)) return internal_failure(reply);
@@ -238,9 +236,7 @@ int nss_lookup(const LookupContext& context, const HostsLookupOrder& order, cons
       status = NssStatus::kUnavail;
       if (family == AF_INET || (family == AF_INET6 && (flags & AI_V4MAPPED) &&
                                 ((flags & AI_ALL) || !lookup->got_ipv6))) {
-        HeapRecord<NameResult> found_record;
-        if (!found_record) return EAI_MEMORY;
-        NameResult& found = *found_record;
+        NameResult found;
         SourceReply reply = source_by3(entry.source, context, name, AF_INET, &found);
         last = reply;
         if (is_internal_failure(reply)) return internal_failure(reply);

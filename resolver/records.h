@@ -6,14 +6,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 namespace aresolv {
 
 // glibc caps nothing here. A DNS message of 64 KiB holds at most about 4000
-// address records, so this many addresses hold any DNS answer, and more than
-// any sane /etc/hosts gives for one name; beyond it `truncated` is set. A
-// NameResult is therefore about 100 KiB: it lives on the heap (HeapRecord in
-// base.h), never on a thread stack.
+// address records, so kMaxAddresses addresses hold any DNS answer, and more
+// than any sane /etc/hosts gives for one name; beyond it `truncated` is set.
+// The first kInlineAddresses live inside the record, small enough for a
+// 64 KiB thread stack; a longer list moves to the heap.
+constexpr int kInlineAddresses = 64;
 constexpr int kMaxAddresses = 4096;
 constexpr int kMaxNameLength = 256;  // NS_MAXDNAME would be 1025; a DNS name is at most 255 octets.
 
@@ -50,33 +53,62 @@ enum class AnswerSource : uint8_t {
 };
 
 struct NameResult {
-  Address addresses[kMaxAddresses];
+  Address* addresses = inline_addresses;  // inline_addresses, or a heap block when it outgrew them
   int count = 0;
+  int capacity = kInlineAddresses;
   char canonical_name[kMaxNameLength] = {0};  // empty when the source gave none
   uint32_t ttl = 0;                           // seconds; 0 for sources without a TTL
   bool truncated = false;                     // more addresses existed than fit
+  bool out_of_memory = false;                 // the list could not grow: EAI_MEMORY
   AnswerSource source = AnswerSource::kNone;  // set by lookup_name
+  Address inline_addresses[kInlineAddresses];
+
+  NameResult() = default;
+  NameResult(const NameResult&) = delete;
+  NameResult& operator=(const NameResult&) = delete;
+  ~NameResult() {
+    if (addresses != inline_addresses) free(addresses);
+  }
 
   bool add(const Address& a) {
-    if (count >= kMaxAddresses) {
-      truncated = true;
-      return false;
-    }
+    if (count == capacity && !grow()) return false;
     addresses[count++] = a;
     return true;
   }
 
-  // Copies what is in use (a plain assignment would copy all 100 KiB).
+  // Copies what is in use.
   void copy_from(const NameResult& other) {
-    count = other.count;
-    for (int i = 0; i < count; ++i) addresses[i] = other.addresses[i];
+    count = 0;
+    for (int i = 0; i < other.count; ++i)
+      if (!add(other.addresses[i])) break;
+    truncated = truncated || other.truncated;
+    out_of_memory = out_of_memory || other.out_of_memory;
     for (size_t i = 0; i < sizeof canonical_name; ++i) {
       canonical_name[i] = other.canonical_name[i];
       if (canonical_name[i] == '\0') break;
     }
     ttl = other.ttl;
-    truncated = other.truncated;
     source = other.source;
+  }
+
+ private:
+  bool grow() {
+    if (capacity >= kMaxAddresses) {
+      truncated = true;
+      return false;
+    }
+    int larger = capacity * 4 < kMaxAddresses ? capacity * 4 : kMaxAddresses;
+    auto* block = static_cast<Address*>(malloc(sizeof(Address) * static_cast<size_t>(larger)));
+    if (block == nullptr) {
+      truncated = true;
+      out_of_memory = true;
+      return false;
+    }
+    memcpy(block, addresses, sizeof(Address) * static_cast<size_t>(count));
+    if (addresses != inline_addresses) free(addresses);
+    addresses = block;
+    capacity = larger;
+    return true;
   }
 };
 

@@ -61,11 +61,10 @@ int resolve(const char* node, const char* service, const struct addrinfo* hints,
                           hints->ai_protocol, flags, config.services_path, &services);
   if (rc != 0) return rc;
 
-  HeapRecord<NameLookup> lookup_record;
-  if (!lookup_record) return EAI_MEMORY;
-  NameLookup& lookup = *lookup_record;
+  NameLookup lookup;
   rc = lookup_name(node, family, flags, &lookup);
   if (rc != 0) return rc;
+  if (lookup.result.out_of_memory) return EAI_MEMORY;
 
   // With AI_V4MAPPED but not AI_ALL, mapped addresses only stand in for
   // missing IPv6 ones.
