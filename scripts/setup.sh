@@ -12,8 +12,9 @@ packages=(
 
 missing=()
 for package in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
-  [[ $status == installed ]] || missing+=("$package")
+  # One line per installed architecture (multiarch): any installed one counts.
+  dpkg-query -W -f='${db:Status-Status}\n' "$package" 2>/dev/null | grep -qx installed ||
+    missing+=("$package")
 done
 
 if ((${#missing[@]} == 0)); then
