@@ -30,7 +30,8 @@ if [[ ${ARESOLV_SKIP_SETUP:-} != 1 ]]; then
   done
   missing=()
   for p in "${packages[@]}"; do
-    dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+    statuses=$(dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null || true)
+    grep -qx installed <<<"$statuses" || missing+=("$p")
   done
   if ((${#missing[@]})); then
     echo "cross: installing ${missing[*]}"

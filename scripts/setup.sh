@@ -13,8 +13,8 @@ packages=(
 missing=()
 for package in "${packages[@]}"; do
   # One line per installed architecture (multiarch): any installed one counts.
-  dpkg-query -W -f='${db:Status-Status}\n' "$package" 2>/dev/null | grep -qx installed ||
-    missing+=("$package")
+  statuses=$(dpkg-query -W -f='${db:Status-Status}\n' "$package" 2>/dev/null || true)
+  grep -qx installed <<<"$statuses" || missing+=("$package")
 done
 
 if ((${#missing[@]} == 0)); then
