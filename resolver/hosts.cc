@@ -13,6 +13,7 @@
 #include "resolver/base.h"
 #include "resolver/file_snapshot.h"
 #include "resolver/file_table_cache.h"
+#include "resolver/nss_file_table.h"
 
 namespace aresolv {
 
@@ -45,7 +46,7 @@ struct HostsEntry {
 };
 
 // isspace in the C locale; glibc's locales agree on every single byte.
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_space(char c) { return is_nss_space(c); }
 
 const uint8_t kV4MappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 const uint8_t kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -149,68 +150,7 @@ size_t parse_line(char* line, HostsEntry* entry) {
 }  // namespace
 
 HostsTable* hosts_table_parse(const char* text, size_t length) {
-  size_t lines = 1;
-  for (const char* p = text;
-       length > 0 && (p = static_cast<const char*>(memchr(p, '\n', text + length - p))); ++p) {
-    ++lines;
-  }
-  // A line of n bytes takes at most 2n + 2 bytes of pool (see below).
-  if (length > (SIZE_MAX - 16) / 4) return nullptr;
-  size_t pool_capacity = 2 * length + 2 * lines + 16;
-
-  HostsTable* t = static_cast<HostsTable*>(calloc(1, sizeof(HostsTable)));
-  if (!t) return nullptr;
-  t->refs = 1;
-  t->entries = static_cast<HostsEntry*>(malloc(lines * sizeof(HostsEntry)));
-  t->pool = static_cast<char*>(malloc(pool_capacity));
-  if (!t->entries || !t->pool) {
-    destroy(t);
-    return nullptr;
-  }
-
-  size_t pool_used = 0;
-  const char* end = text + length;
-  for (const char* start = text; start < end;) {
-    const char* newline = static_cast<const char*>(memchr(start, '\n', end - start));
-    const char* next = newline ? newline + 1 : end;
-    // fgets keeps the newline; the C string ends at the first NUL.
-    const char* nul = static_cast<const char*>(memchr(start, '\0', next - start));
-    const char* s = start;
-    size_t s_length = static_cast<size_t>((nul ? nul : next) - start);
-    start = next;
-
-    size_t blank = 0;
-    while (blank < s_length && is_space(s[blank])) ++blank;
-    if (blank == s_length || s[blank] == '#') continue;
-
-    // nss_readline moves the text left over the white space without its
-    // terminator, so the last `blank` bytes of the old text remain after it;
-    // parse_line then cuts at the first '#' or newline.
-    char* line = t->pool + pool_used;
-    size_t body_length = s_length - blank;
-    memcpy(line, s + blank, body_length);
-    memcpy(line + body_length, s + s_length - blank, blank);
-    size_t line_length = body_length + blank;
-    line[line_length] = '\0';
-    line[strcspn(line, "#\n")] = '\0';
-
-    HostsEntry* entry = &t->entries[t->count];
-    size_t used = parse_line(line, entry);
-    if (used == 0) continue;
-    entry->names = pool_used;
-    pool_used += used;
-    ++t->count;
-  }
-
-  // Give back what the worst-case estimates reserved.
-  if (char* shrunk = static_cast<char*>(realloc(t->pool, pool_used ? pool_used : 1))) {
-    t->pool = shrunk;
-  }
-  if (auto* shrunk = static_cast<HostsEntry*>(
-          realloc(t->entries, (t->count ? t->count : 1) * sizeof(HostsEntry)))) {
-    t->entries = shrunk;
-  }
-  return t;
+  return parse_nss_file<HostsTable, HostsEntry, parse_line, destroy>(text, length);
 }
 
 void hosts_table_release(HostsTable* table) {

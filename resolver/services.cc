@@ -9,6 +9,7 @@
 #include "resolver/base.h"
 #include "resolver/file_snapshot.h"
 #include "resolver/file_table_cache.h"
+#include "resolver/nss_file_table.h"
 
 namespace aresolv {
 namespace {
@@ -19,7 +20,7 @@ struct ServiceEntry {
   size_t name_count;  // the name and the aliases (the protocol not counted)
 };
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_space(char c) { return is_nss_space(c); }
 
 int digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -126,62 +127,7 @@ size_t parse_line(char* line, ServiceEntry* entry) {
 }  // namespace
 
 ServicesTable* services_table_parse(const char* text, size_t length) {
-  size_t lines = 1;
-  for (const char* p = text;
-       length > 0 && (p = static_cast<const char*>(memchr(p, '\n', text + length - p))); ++p) {
-    ++lines;
-  }
-  if (length > (SIZE_MAX - 16) / 4) return nullptr;
-  size_t pool_capacity = 2 * length + 2 * lines + 16;
-
-  ServicesTable* t = static_cast<ServicesTable*>(calloc(1, sizeof(ServicesTable)));
-  if (!t) return nullptr;
-  t->refs = 1;
-  t->entries = static_cast<ServiceEntry*>(malloc(lines * sizeof(ServiceEntry)));
-  t->pool = static_cast<char*>(malloc(pool_capacity));
-  if (!t->entries || !t->pool) {
-    destroy(t);
-    return nullptr;
-  }
-
-  size_t pool_used = 0;
-  const char* end = text + length;
-  for (const char* start = text; start < end;) {
-    const char* newline = static_cast<const char*>(memchr(start, '\n', end - start));
-    const char* next = newline ? newline + 1 : end;
-    const char* nul = static_cast<const char*>(memchr(start, '\0', next - start));
-    const char* s = start;
-    size_t s_length = static_cast<size_t>((nul ? nul : next) - start);
-    start = next;
-
-    size_t blank = 0;
-    while (blank < s_length && is_space(s[blank])) ++blank;
-    if (blank == s_length || s[blank] == '#') continue;
-
-    // The same nss_readline quirk as for /etc/hosts (see hosts.cc).
-    char* line = t->pool + pool_used;
-    size_t body_length = s_length - blank;
-    memcpy(line, s + blank, body_length);
-    memcpy(line + body_length, s + s_length - blank, blank);
-    line[body_length + blank] = '\0';
-    line[strcspn(line, "#\n")] = '\0';
-
-    ServiceEntry* entry = &t->entries[t->count];
-    size_t used = parse_line(line, entry);
-    if (used == 0) continue;
-    entry->names = pool_used;
-    pool_used += used;
-    ++t->count;
-  }
-
-  if (char* shrunk = static_cast<char*>(realloc(t->pool, pool_used ? pool_used : 1))) {
-    t->pool = shrunk;
-  }
-  if (auto* shrunk = static_cast<ServiceEntry*>(
-          realloc(t->entries, (t->count ? t->count : 1) * sizeof(ServiceEntry)))) {
-    t->entries = shrunk;
-  }
-  return t;
+  return parse_nss_file<ServicesTable, ServiceEntry, parse_line, destroy>(text, length);
 }
 
 void services_table_release(ServicesTable* table) {
