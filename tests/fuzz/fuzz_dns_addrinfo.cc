@@ -24,8 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* packet2 = data + len1;
   const size_t len2 = size - len1;
 
-  static NameResult result;
-  result = NameResult();
+  // Fresh each time, so that the heap part of a long address list is freed
+  // (and leaks would show).
+  NameResult result;
   int h_errno_value = 0;
   NssStatus status =
       dns_parse_addrinfo_answer(data, static_cast<int>(len1), (options & 1) ? nullptr : packet2,

@@ -25,8 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t length = size - 3;
 
   if (qtype != ns_t_ptr) {
-    static HostentAnswer answer;
-    answer = HostentAnswer();
+    HostentAnswer answer;
     int h_errno_value = 0;
     dns_parse_hostent_answer(packet, static_cast<int>(length), qtype, &answer, &h_errno_value);
     if (answer.alias_count < 0 || answer.alias_count > kMaxAliases) __builtin_trap();
