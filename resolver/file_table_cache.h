@@ -73,15 +73,29 @@ class FileTableCache {
     return fresh;
   }
 
-  // For the child after fork(): another thread may have held the lock.
-  void reset_after_fork() { mutex_.reset_after_fork(); }
+  // The one cache of this kind of table, shared by all threads; its lock is
+  // reset in the child after fork() (another thread may have held it).
+  static FileTableCache& shared() {
+    pthread_once(&atfork_once_, [] {
+      pthread_atfork(nullptr, nullptr, [] { instance_.mutex_.reset_after_fork(); });
+    });
+    return instance_;
+  }
 
  private:
+  static FileTableCache instance_;  // constant-initialised: no constructor at load
+  static pthread_once_t atfork_once_;
+
   Mutex mutex_;
   IdentityMemo memo_;       // table_ was found current at this moment
   Table* table_ = nullptr;  // one reference held by the cache
   char path_[PATH_MAX] = {};
 };
+
+template <typename Table, Table* (*Parse)(const char*, size_t), void (*Release)(Table*)>
+FileTableCache<Table, Parse, Release> FileTableCache<Table, Parse, Release>::instance_;
+template <typename Table, Table* (*Parse)(const char*, size_t), void (*Release)(Table*)>
+pthread_once_t FileTableCache<Table, Parse, Release>::atfork_once_ = PTHREAD_ONCE_INIT;
 
 // Holds one reference for the duration of a lookup. A file that does not
 // exist gives an unusable reference and kUnavail.

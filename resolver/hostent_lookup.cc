@@ -36,6 +36,20 @@ constexpr int kMaxWireName = 255;    // NS_MAXCDNAME
 constexpr int kHostNameBuffer = 65;  // MAXHOSTNAMELEN + 1: nss_dns's limit for names it reports
 constexpr size_t kDnsAnswerBuffer = 65536;
 
+// The buffer one DNS answer is read into, hung on `answers`; nullptr (with
+// errno and h_errno set as nss_dns sets them) when memory ran out.
+MallocPtr<uint8_t> answer_buffer(DnsAnswers *answers, int *h_errnop) {
+  MallocPtr<uint8_t> packet(static_cast<uint8_t *>(malloc(kDnsAnswerBuffer)));
+  if (!packet) {
+    errno = ENOMEM;
+    *h_errnop = NETDB_INTERNAL;
+    return packet;
+  }
+  answers->answer1 = packet.get();
+  answers->size1 = static_cast<int>(kDnsAnswerBuffer);
+  return packet;
+}
+
 // A growable array of pointers (glibc's dynarray/ptrlist): failure is sticky.
 class PointerList {
  public:
@@ -700,15 +714,9 @@ HostNssStatus dns_gethostbyname3(const ResolvConf &conf, const char *name, int a
   result->h_addrtype = af;
   result->h_length = af == AF_INET ? 4 : 16;
 
-  MallocPtr<uint8_t> packet(static_cast<uint8_t *>(malloc(kDnsAnswerBuffer)));
-  if (!packet) {
-    errno = ENOMEM;
-    *h_errnop = NETDB_INTERNAL;
-    return HostNssStatus::kUnavail;
-  }
   DnsAnswers answers;
-  answers.answer1 = packet.get();
-  answers.size1 = static_cast<int>(kDnsAnswerBuffer);
+  MallocPtr<uint8_t> packet = answer_buffer(&answers, h_errnop);
+  if (!packet) return HostNssStatus::kUnavail;
   DnsOutcome outcome;
   int n = dns_context_search(default_dns_transport(), conf, name, kClassIn, type,
                              dns_edns_payload_for_buffer(1024), &answers, &outcome);
@@ -802,15 +810,9 @@ HostNssStatus dns_gethostbyaddr(const ResolvConf &conf, const void *addr, sockle
     }
     strcpy(q, "ip6.arpa");
   }
-  MallocPtr<uint8_t> packet(static_cast<uint8_t *>(malloc(kDnsAnswerBuffer)));
-  if (!packet) {
-    errno = ENOMEM;
-    *h_errnop = NETDB_INTERNAL;
-    return HostNssStatus::kUnavail;
-  }
   DnsAnswers answers;
-  answers.answer1 = packet.get();
-  answers.size1 = static_cast<int>(kDnsAnswerBuffer);
+  MallocPtr<uint8_t> packet = answer_buffer(&answers, h_errnop);
+  if (!packet) return HostNssStatus::kUnavail;
   DnsOutcome outcome;
   int n = dns_context_query(default_dns_transport(), conf, qname, kClassIn, kTypePtr,
                             dns_edns_payload_for_buffer(1024), &answers, &outcome);

@@ -106,6 +106,17 @@ int process_messages(const char* buffer, ssize_t length, uint32_t own_pid, uint3
 
 bool ask_kernel(LocalAddresses* out);
 
+// Copies the entries in use, not all kMaxLocalAddresses (3 KiB): this runs
+// on every AI_ADDRCONFIG lookup.
+void copy_local_addresses(LocalAddresses* to, const LocalAddresses& from) {
+  to->seen_ipv4 = from.seen_ipv4;
+  to->seen_ipv6 = from.seen_ipv6;
+  to->listed = from.listed;
+  to->truncated = from.truncated;
+  to->count = from.count;
+  memcpy(to->addresses, from.addresses, sizeof(LocalAddress) * static_cast<size_t>(from.count));
+}
+
 // The last list the kernel gave, for the calls of the following second.
 struct AddressMemo {
   Mutex mutex;
@@ -128,14 +139,14 @@ bool query_local_addresses(LocalAddresses* out) {
   {
     LockGuard lock(g_memo.mutex);
     if (g_memo.valid && now >= g_memo.taken_ms && now - g_memo.taken_ms < kRecheckIntervalMs) {
-      memcpy(out, &g_memo.addresses, sizeof *out);
+      copy_local_addresses(out, g_memo.addresses);
       return true;
     }
   }
   // A failure is not remembered: the next call asks again, as glibc does.
   if (!ask_kernel(out)) return false;
   LockGuard lock(g_memo.mutex);
-  memcpy(&g_memo.addresses, out, sizeof *out);
+  copy_local_addresses(&g_memo.addresses, *out);
   g_memo.taken_ms = now;
   g_memo.valid = true;
   return true;

@@ -175,15 +175,8 @@ namespace {
 using Cache = FileTableCache<ServicesTable, services_table_parse, services_table_release>;
 using TableRef = FileTableRef<Cache, ServicesTable, services_table_release>;
 
-Cache g_cache;
-pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
-
-void reset_lock_in_child() { g_cache.reset_after_fork(); }
-void register_atfork() { pthread_atfork(nullptr, nullptr, reset_lock_in_child); }
-
 TableRef current_table(const char* path, Status* status) {
-  pthread_once(&g_atfork_once, register_atfork);
-  return TableRef(g_cache, path, status);
+  return TableRef(Cache::shared(), path, status);
 }
 
 }  // namespace
