@@ -1,6 +1,8 @@
 #include "resolver/stats.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,12 +24,28 @@ struct ThreadTrace {
   int depth;
   uint32_t server_visits;
   uint32_t cache_hits;
+  uint32_t calls_since_timed;
   AnswerSource source;
 };
 thread_local ThreadTrace t_trace;
 
 void add(std::atomic<uint64_t>& counter, uint64_t value = 1) {
   counter.fetch_add(value, std::memory_order_relaxed);
+}
+
+// The block of the CPU this thread runs on (glibc reads it from the rseq
+// area, or from the vDSO: no system call). Moving to another CPU in between
+// only costs a shared cache line once.
+StatsCounters& local_counters() {
+  int cpu = sched_getcpu();
+  unsigned index = cpu < 0 ? 0u : static_cast<unsigned>(cpu) % kStatsShards;
+  return aresolv_stats.counters[index];
+}
+
+uint64_t monotonic_ns() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
 StatsServer* server_slot(int family, const uint8_t* address, uint16_t port) {
@@ -91,6 +109,9 @@ void write_debug_line(EntryPoint entry, const char* name, long result, bool fail
               answer_source_name(source), static_cast<unsigned long long>(elapsed_us / 1000),
               static_cast<unsigned long long>(elapsed_us % 1000));
   if (line.used >= sizeof line.text - 1) line.text[sizeof line.text - 2] = '\n';
+  // write() is a cancellation point; a lookup is not (shim/defer_cancellation.h).
+  int cancel_state;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
   const char* p = line.text;
   size_t left = line.used;
   while (left > 0) {
@@ -100,6 +121,7 @@ void write_debug_line(EntryPoint entry, const char* name, long result, bool fail
     p += n;
     left -= static_cast<size_t>(n);
   }
+  pthread_setcancelstate(cancel_state, nullptr);
 }
 
 }  // namespace
@@ -177,10 +199,27 @@ void record_server_visit(int family, const uint8_t* address, uint16_t port, uint
 void record_cache_request(bool from_cache) {
   if (from_cache) {
     ++t_trace.cache_hits;
-    add(aresolv_stats.cache_hits);
+    add(local_counters().cache_hits);
   } else {
-    add(aresolv_stats.cache_misses);
+    add(local_counters().cache_misses);
   }
+}
+
+StatsTotals sum_stats(const Stats& stats) {
+  StatsTotals totals;
+  for (const StatsCounters& block : stats.counters) {
+    for (int i = 0; i < kEntryPointCount; ++i) {
+      totals.calls[i] += block.calls[i].load(std::memory_order_relaxed);
+      totals.failures[i] += block.failures[i].load(std::memory_order_relaxed);
+      totals.timed_calls[i] += block.timed_calls[i].load(std::memory_order_relaxed);
+      totals.total_time_ns[i] += block.total_time_ns[i].load(std::memory_order_relaxed);
+    }
+    for (int i = 0; i < 6; ++i)
+      totals.by_source[i] += block.by_source[i].load(std::memory_order_relaxed);
+    totals.cache_hits += block.cache_hits.load(std::memory_order_relaxed);
+    totals.cache_misses += block.cache_misses.load(std::memory_order_relaxed);
+  }
+  return totals;
 }
 
 uint32_t thread_server_visits() { return t_trace.server_visits; }
@@ -193,7 +232,11 @@ LookupProbe::LookupProbe(EntryPoint entry, const char* name) : entry_(entry), na
   t_trace.server_visits = 0;
   t_trace.cache_hits = 0;
   t_trace.source = AnswerSource::kNone;
-  start_us_ = stats_now_us();
+  debug_ = settings().debug;
+  if (++t_trace.calls_since_timed >= kTimedCallInterval || debug_) {
+    t_trace.calls_since_timed = 0;
+    start_ns_ = monotonic_ns();
+  }
 }
 
 LookupProbe::~LookupProbe() {
@@ -206,11 +249,15 @@ void LookupProbe::finish(long result, bool failed) {
   finished_ = true;
   if (!outer_) return;
   int saved_errno = errno;
-  uint64_t elapsed = stats_now_us() - start_us_;
+  uint64_t elapsed_ns = start_ns_ != 0 ? monotonic_ns() - start_ns_ : 0;
   int index = static_cast<int>(entry_);
-  add(aresolv_stats.calls[index]);
-  add(aresolv_stats.total_time_us[index], elapsed);
-  if (failed) add(aresolv_stats.failures[index]);
+  StatsCounters& counters = local_counters();
+  add(counters.calls[index]);
+  if (start_ns_ != 0) {
+    add(counters.timed_calls[index]);
+    add(counters.total_time_ns[index], elapsed_ns);
+  }
+  if (failed) add(counters.failures[index]);
   AnswerSource source = t_trace.source;
   // The hosts file and literals never visit a server; a DNS answer made only
   // of cached responses is reported as the cache's.
@@ -220,8 +267,8 @@ void LookupProbe::finish(long result, bool failed) {
   if (source == AnswerSource::kNone && t_trace.server_visits > 0) source = AnswerSource::kDns;
   if (source == AnswerSource::kNone && t_trace.cache_hits > 0) source = AnswerSource::kDnsCache;
   if (failed) source = AnswerSource::kNone;
-  add(aresolv_stats.by_source[static_cast<int>(source)]);
-  if (settings().debug) write_debug_line(entry_, name_, result, failed, source, elapsed);
+  add(counters.by_source[static_cast<int>(source)]);
+  if (debug_) write_debug_line(entry_, name_, result, failed, source, elapsed_ns / 1000);
   errno = saved_errno;
 }
 

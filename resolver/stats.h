@@ -33,7 +33,7 @@ const char* entry_point_name(EntryPoint entry);
 
 constexpr char kStatsMagic[16] = {'a', 'r', 'e', 's', 'o', 'l',  'v',    '-',
                                   's', 't', 'a', 't', 's', '\0', '\x5a', '\xa5'};
-constexpr uint32_t kStatsVersion = 1;
+constexpr uint32_t kStatsVersion = 2;
 constexpr int kStatsMaxServers = 8;
 
 struct StatsServer {
@@ -49,6 +49,24 @@ struct StatsServer {
   std::atomic<uint64_t> latency_max_us{0};
 };
 
+// The counters every call touches, one block per CPU (sched_getcpu() modulo
+// kStatsShards): threads running on different CPUs then do not pass cache
+// lines back and forth on every lookup. A reader sums the blocks.
+constexpr int kStatsShards = 16;
+
+struct alignas(64) StatsCounters {
+  std::atomic<uint64_t> calls[kEntryPointCount] = {};
+  std::atomic<uint64_t> failures[kEntryPointCount] = {};
+  // Reading the clock costs as much as a repeated answer: one call in
+  // kTimedCallInterval per thread is timed (every call with ARESOLV_DEBUG).
+  std::atomic<uint64_t> timed_calls[kEntryPointCount] = {};
+  std::atomic<uint64_t> total_time_ns[kEntryPointCount] = {};  // over timed calls
+  std::atomic<uint64_t> by_source[6] = {};                     // indexed by AnswerSource
+  std::atomic<uint64_t> cache_hits{0};                         // DNS requests answered by the cache
+  std::atomic<uint64_t> cache_misses{0};  // DNS requests that went to the servers
+};
+constexpr uint32_t kTimedCallInterval = 16;
+
 struct Stats {
   char magic[16] = {'a', 'r', 'e', 's', 'o', 'l',  'v',    '-',
                     's', 't', 'a', 't', 's', '\0', '\x5a', '\xa5'};
@@ -56,15 +74,23 @@ struct Stats {
   uint32_t reserved = 0;
   uint32_t entry_points = kEntryPointCount;
   uint32_t max_servers = kStatsMaxServers;
-  std::atomic<uint64_t> calls[kEntryPointCount] = {};
-  std::atomic<uint64_t> failures[kEntryPointCount] = {};
-  std::atomic<uint64_t> total_time_us[kEntryPointCount] = {};
-  std::atomic<uint64_t> by_source[6] = {};  // indexed by AnswerSource
-  std::atomic<uint64_t> cache_hits{0};      // DNS requests answered by the cache
-  std::atomic<uint64_t> cache_misses{0};    // DNS requests that went to the servers
+  uint32_t shards = kStatsShards;
+  StatsCounters counters[kStatsShards];
   StatsServer servers[kStatsMaxServers];
   std::atomic<uint64_t> servers_untracked{0};  // visits to servers beyond the table
 };
+
+// The per-CPU blocks of `stats` added up.
+struct StatsTotals {
+  uint64_t calls[kEntryPointCount] = {};
+  uint64_t failures[kEntryPointCount] = {};
+  uint64_t timed_calls[kEntryPointCount] = {};
+  uint64_t total_time_ns[kEntryPointCount] = {};
+  uint64_t by_source[6] = {};
+  uint64_t cache_hits = 0;
+  uint64_t cache_misses = 0;
+};
+StatsTotals sum_stats(const Stats& stats);
 
 // Microseconds on the monotonic clock.
 uint64_t stats_now_us();
@@ -100,8 +126,9 @@ class LookupProbe {
  private:
   EntryPoint entry_;
   const char* name_;
-  uint64_t start_us_ = 0;
+  uint64_t start_ns_ = 0;  // 0: this call is not timed
   bool outer_ = false;
+  bool debug_ = false;  // ARESOLV_DEBUG: write a line
   bool finished_ = false;
 };
 

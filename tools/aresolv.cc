@@ -150,7 +150,7 @@ struct TrafficMark {
     TrafficMark m;
     for (const auto& server : aresolv_stats.servers) m.visits += server.visits.load();
     m.visits += aresolv_stats.servers_untracked.load();
-    m.cache_hits = aresolv_stats.cache_hits.load();
+    m.cache_hits = aresolv::sum_stats(aresolv_stats).cache_hits;
     return m;
   }
 };
@@ -864,7 +864,7 @@ bool read_memory(int fd, uint64_t address, void* out, size_t size) {
 bool valid_stats(const aresolv::Stats& s) {
   return memcmp(s.magic, aresolv::kStatsMagic, sizeof s.magic) == 0 &&
          s.version == aresolv::kStatsVersion && s.entry_points == aresolv::kEntryPointCount &&
-         s.max_servers == aresolv::kStatsMaxServers;
+         s.max_servers == aresolv::kStatsMaxServers && s.shards == aresolv::kStatsShards;
 }
 
 int command_stats(const std::vector<std::string>& args) {
@@ -953,32 +953,31 @@ int command_stats(const std::vector<std::string>& args) {
     return kExitCannot;
   }
 
-  const aresolv::Stats& s = *stats;
+  const aresolv::StatsTotals s = aresolv::sum_stats(*stats);
   std::cout << "process " << pid << ", " << library << "\n\n";
   char line[200];
   snprintf(line, sizeof line, "%-16s %10s %10s %14s\n", "ENTRY POINT", "CALLS", "FAILED",
            "AVERAGE");
   std::cout << line;
   for (int i = 0; i < aresolv::kEntryPointCount; ++i) {
-    uint64_t calls = s.calls[i].load(), failures = s.failures[i].load();
-    uint64_t average = calls ? s.total_time_us[i].load() / calls : 0;
+    uint64_t calls = s.calls[i], failures = s.failures[i], timed = s.timed_calls[i];
+    uint64_t average = timed ? s.total_time_ns[i] / timed / 1000 : 0;
     snprintf(line, sizeof line, "%-16s %10llu %10llu %14s\n",
              aresolv::entry_point_name(static_cast<aresolv::EntryPoint>(i)),
              static_cast<unsigned long long>(calls), static_cast<unsigned long long>(failures),
-             calls ? ms_text(average).c_str() : "-");
+             timed ? ms_text(average).c_str() : "-");
     std::cout << line;
   }
   std::cout << "\nanswers by source:";
   for (int i = 0; i < 6; ++i)
     std::cout << " " << aresolv::answer_source_name(static_cast<aresolv::AnswerSource>(i)) << "="
-              << s.by_source[i].load();
-  std::cout << "\nDNS cache: " << s.cache_hits.load() << " hits, " << s.cache_misses.load()
-            << " misses\n\n";
+              << s.by_source[i];
+  std::cout << "\nDNS cache: " << s.cache_hits << " hits, " << s.cache_misses << " misses\n\n";
   snprintf(line, sizeof line, "%-30s %8s %8s %8s %8s %12s %12s\n", "NAME SERVER", "QUERIES",
            "ANSWERED", "TIMEOUTS", "ERRORS", "AVG LATENCY", "MAX LATENCY");
   std::cout << line;
   bool any = false;
-  for (const auto& server : s.servers) {
+  for (const auto& server : stats->servers) {
     if (server.state.load() != 2) continue;
     any = true;
     aresolv::Address a = {};
@@ -997,8 +996,8 @@ int command_stats(const std::vector<std::string>& args) {
     std::cout << line;
   }
   if (!any) std::cout << "(no DNS query sent yet)\n";
-  if (s.servers_untracked.load())
-    std::cout << s.servers_untracked.load() << " queries to further servers not itemised\n";
+  if (stats->servers_untracked.load())
+    std::cout << stats->servers_untracked.load() << " queries to further servers not itemised\n";
   return kExitOk;
 }
 
