@@ -7,6 +7,8 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include <atomic>
+
 #include "resolver/base.h"
 #include "resolver/config.h"
 #include "resolver/dns_cache.h"
@@ -18,6 +20,7 @@ namespace {
 
 Settings g_settings;
 pthread_once_t g_settings_once = PTHREAD_ONCE_INIT;
+std::atomic<bool> g_settings_ready{false};
 
 // Programs change their environment later (and Go's os.Setenv does so from
 // other threads), so the values are copied, never kept as pointers into environ.
@@ -159,7 +162,10 @@ FileIdentity remembered_identity(const FileIdentity& current, const FileSnapshot
 }  // namespace
 
 const Settings& settings() {
+  // Asked several times per lookup: after the first, one load.
+  if (__builtin_expect(g_settings_ready.load(std::memory_order_acquire), true)) return g_settings;
   pthread_once(&g_settings_once, read_settings);
+  g_settings_ready.store(true, std::memory_order_release);
   return g_settings;
 }
 

@@ -15,19 +15,21 @@ char g_not_found;  // its address marks a name libc does not have
 
 constexpr int64_t kNanosPerSecond = 1000000000;
 
-// Whether a file exists, checked at most once a second. The coarse monotonic
-// clock is read from the vDSO, so calls between checks make no system call.
-class FileSwitch {
+// Whether the switch files exist, both checked at most once a second. The
+// coarse monotonic clock is read from the vDSO, so calls between checks make
+// no system call, and the one clock read serves both files.
+class SwitchFiles {
  public:
-  constexpr explicit FileSwitch(const char* path) : path_(path) {}
+  enum : int { kDisable = 1, kNssFallback = 2 };
 
-  bool on() {
+  // kDisable and kNssFallback bits of the files that exist.
+  int present() {
     int state = state_.load(std::memory_order_acquire);
     int64_t now = monotonic_coarse_nanos();
     int64_t due = next_check_.load(std::memory_order_relaxed);
-    if (state == kUnknown) {
+    if (!(state & kKnown)) {
       // Until a first answer is in, every caller looks for itself: a thread
-      // racing the first check must not take the switch as off.
+      // racing the first check must not take a switch as off.
       state = check();
       next_check_.store(now + kNanosPerSecond, std::memory_order_relaxed);
     } else if ((now >= due || now < 0) &&
@@ -35,11 +37,11 @@ class FileSwitch {
                                                    std::memory_order_relaxed)) {
       state = check();
     }
-    return state == kOn;
+    return state & (kDisable | kNssFallback);
   }
 
  private:
-  enum { kUnknown = 0, kOff, kOn };
+  enum : int { kKnown = 4 };
 
   static int64_t monotonic_coarse_nanos() {
     struct timespec ts;
@@ -48,19 +50,23 @@ class FileSwitch {
   }
 
   int check() {
+    int saved_errno = errno;
     struct stat st;
-    int state = stat(path_, &st) == 0 ? kOn : kOff;
+    int state = kKnown;
+    // A switch already on by its environment variable needs no file.
+    const Settings& s = settings();
+    if (!s.disabled && stat("/etc/aresolv/disable", &st) == 0) state |= kDisable;
+    if (!s.nss_fallback && stat("/etc/aresolv/nss-fallback", &st) == 0) state |= kNssFallback;
     state_.store(state, std::memory_order_release);
+    errno = saved_errno;
     return state;
   }
 
-  const char* path_;
   std::atomic<int64_t> next_check_{0};
-  std::atomic<int> state_{kUnknown};
+  std::atomic<int> state_{0};
 };
 
-FileSwitch g_disable_file("/etc/aresolv/disable");
-FileSwitch g_nss_fallback_file("/etc/aresolv/nss-fallback");
+SwitchFiles g_switch_files;
 
 bool hosts_line_names_skipped_source() {
   HostsLookupOrder order;
@@ -84,18 +90,29 @@ void* LibcFunction::address() {
   return found == &g_not_found ? nullptr : found;
 }
 
-bool kill_switch_on() { return settings().disabled || g_disable_file.on(); }
+bool kill_switch_on() {
+  return settings().disabled || (g_switch_files.present() & SwitchFiles::kDisable);
+}
 
 bool nss_fallback_applies() {
-  if (!settings().nss_fallback && !g_nss_fallback_file.on()) return false;
+  if (!settings().nss_fallback && !(g_switch_files.present() & SwitchFiles::kNssFallback))
+    return false;
   return hosts_line_names_skipped_source();
 }
 
 void* forward_target(LibcFunction& function, Forward when) {
-  int saved_errno = errno;
-  void* target = nullptr;
-  if (kill_switch_on() || (when == Forward::kOnKillSwitchOrNss && nss_fallback_applies()))
-    target = function.address();
+  const Settings& s = settings();
+  int present = s.disabled ? 0 : g_switch_files.present();
+  bool forward = s.disabled || (present & SwitchFiles::kDisable);
+  if (!forward && when == Forward::kOnKillSwitchOrNss &&
+      (s.nss_fallback || (present & SwitchFiles::kNssFallback))) {
+    int saved_errno = errno;
+    forward = hosts_line_names_skipped_source();
+    errno = saved_errno;
+  }
+  if (!forward) return nullptr;
+  int saved_errno = errno;  // dlsym may set it
+  void* target = function.address();
   errno = saved_errno;
   return target;
 }
