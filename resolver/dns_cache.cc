@@ -8,6 +8,7 @@
 
 #include <atomic>
 
+#include "resolver/answer_memo.h"
 #include "resolver/dns.h"
 #include "resolver/stats.h"
 
@@ -400,12 +401,17 @@ DnsCache::Shard& DnsCache::shard_for(uint64_t hash) {
 int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsSendRequest& request,
                    DnsAnswers* answers, int* error) {
   // attempts:0 must send nothing and answer nothing, as glibc does.
-  if (conf.attempts <= 0 || conf.nameserver_count <= 0)
+  if (conf.attempts <= 0 || conf.nameserver_count <= 0) {
+    limit_answer_repeat(now());
     return inner.send(inner.context, conf, request, answers, error);
+  }
   bool dual = request.type2 != 0 && answers->answer2 != nullptr;
   uint8_t key[kMaxKey];
   size_t key_len = build_key(conf, request, dual, key);
-  if (key_len == 0) return inner.send(inner.context, conf, request, answers, error);
+  if (key_len == 0) {
+    limit_answer_repeat(now());
+    return inner.send(inner.context, conf, request, answers, error);
+  }
   uint64_t hash = hash_key(key, key_len);
   Shard& shard = shard_for(hash);
   int shard_count = limits_.shards < 1 ? 1 : limits_.shards > kShards ? kShards : limits_.shards;
@@ -429,6 +435,7 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
         cached.oversized_udp1 = e->oversized_udp1;
         cached.oversized_udp2 = e->oversized_udp2;
         uint32_t age = static_cast<uint32_t>((t - e->inserted_ms) / 1000);
+        limit_answer_repeat(e->expires_ms);
         return replay(conf, cached, age, true, answers, error);
       }
       remove_entry(shard, e);
@@ -444,6 +451,7 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
       // Someone is asking the same question: wait for that answer, but no
       // longer than this caller's own request could have taken.
       ++in_flight->refs;
+      limit_answer_repeat(t);  // whether the outcome is kept is not known here
       struct timespec deadline = monotonic_deadline(dns_time_budget_ms(conf) + 1000);
       // Cancelled inside the wait, this thread would leave holding the lock.
       int cancel_state;
@@ -479,7 +487,10 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
       shard.flights = flight;
     }
   }
-  if (flight == nullptr) return inner.send(inner.context, conf, request, answers, error);
+  if (flight == nullptr) {
+    limit_answer_repeat(now());
+    return inner.send(inner.context, conf, request, answers, error);
+  }
 
   // Full-size buffers, so that the outcome holds whole responses whatever
   // this caller's buffers are.
@@ -552,6 +563,9 @@ int DnsCache::send(const DnsTransport& inner, const ResolvConf& conf, const DnsS
     lru_push_newest(shard, entry);
     shard.bytes += entry_size;
     ++shard.entries;
+    limit_answer_repeat(entry->expires_ms);
+  } else {
+    limit_answer_repeat(now());  // asked again next time
   }
   int ret = replay(conf, outcome, 0, false, answers, error);
   release_flight(flight);
@@ -628,7 +642,10 @@ void set_up_cache() {
 
 int dns_cached_send(void*, const ResolvConf& conf, const DnsSendRequest& request,
                     DnsAnswers* answers, int* error) {
-  if (!settings().cache_enabled) return dns_send(nullptr, conf, request, answers, error);
+  if (!settings().cache_enabled) {
+    limit_answer_repeat(coarse_monotonic_ms());
+    return dns_send(nullptr, conf, request, answers, error);
+  }
   pthread_once(&g_cache_once, set_up_cache);
   uint32_t visits_before = thread_server_visits();
   int rc = g_cache.send(DnsTransport{&dns_send, nullptr}, conf, request, answers, error);
@@ -640,6 +657,7 @@ void dns_cache_flush() {
   if (!settings().cache_enabled) return;
   pthread_once(&g_cache_once, set_up_cache);
   g_cache.flush();
+  forget_repeated_answers();
 }
 
 }  // namespace aresolv

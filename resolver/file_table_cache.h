@@ -50,16 +50,21 @@ class FileTableCache {
     FileSnapshot snapshot;
     if (!snapshot.load(path)) {
       *status = errno == ENOMEM ? Status::kNoMemory : Status::kUnavail;
+      limit_answer_repeat(now_ms);  // the next call tries again
       return nullptr;
     }
     Table* fresh = Parse(snapshot.data(), snapshot.size());
     if (!fresh) {
       *status = Status::kNoMemory;
+      limit_answer_repeat(now_ms);
       return nullptr;
     }
     fresh->identity = snapshot.identity();
     size_t path_length = strlen(path);
-    if (path_length >= sizeof path_) return fresh;  // used once, not cached
+    if (path_length >= sizeof path_) {
+      limit_answer_repeat(now_ms);
+      return fresh;  // used once, not cached
+    }
     fresh->refs = 2;
     Table* old;
     {

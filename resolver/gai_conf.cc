@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "resolver/file_snapshot.h"
+#include "resolver/recheck.h"
 
 namespace aresolv {
 
@@ -415,9 +416,12 @@ CurrentGaiPolicy::CurrentGaiPolicy(const char* path) : policy_(&g_cache.policy) 
     copy_string(c.path, sizeof c.path, path);
     c.loaded = true;
     load_policy(path);
+    if (c.reload_ever_set && c.reload) limit_answer_repeat(coarse_monotonic_ms());
     return;
   }
   if (c.reload_ever_set && c.reload) {
+    // glibc looks at the file on every call: so must a repeated answer.
+    limit_answer_repeat(coarse_monotonic_ms());
     struct stat st;
     if (stat(path, &st) != 0 || st.st_mtim.tv_sec != c.mtime.tv_sec ||
         st.st_mtim.tv_nsec != c.mtime.tv_nsec)

@@ -133,22 +133,30 @@ void register_memo_atfork() { pthread_atfork(nullptr, nullptr, reset_memo_in_chi
 }  // namespace
 
 bool query_local_addresses(LocalAddresses* out) {
-  if (!recheck_memos_enabled()) return ask_kernel(out);
-  pthread_once(&g_memo_once, register_memo_atfork);
   long now = coarse_monotonic_ms();
+  if (!recheck_memos_enabled()) {
+    limit_answer_repeat(now);
+    return ask_kernel(out);
+  }
+  pthread_once(&g_memo_once, register_memo_atfork);
   {
     LockGuard lock(g_memo.mutex);
     if (g_memo.valid && now >= g_memo.taken_ms && now - g_memo.taken_ms < kRecheckIntervalMs) {
       copy_local_addresses(out, g_memo.addresses);
+      limit_answer_repeat(g_memo.taken_ms + kRecheckIntervalMs);
       return true;
     }
   }
   // A failure is not remembered: the next call asks again, as glibc does.
-  if (!ask_kernel(out)) return false;
+  if (!ask_kernel(out)) {
+    limit_answer_repeat(now);
+    return false;
+  }
   LockGuard lock(g_memo.mutex);
   copy_local_addresses(&g_memo.addresses, *out);
   g_memo.taken_ms = now;
   g_memo.valid = true;
+  limit_answer_repeat(now + kRecheckIntervalMs);
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "resolver/base.h"
+#include "resolver/recheck.h"
 
 namespace aresolv {
 namespace {
@@ -77,6 +78,9 @@ Status myhostname_lookup(const char* name, int family, NameResult* out) {
     copy_string(out->canonical_name, sizeof out->canonical_name, "localhost");
     return Status::kSuccess;
   }
+  // The host name and the interface addresses are asked on every call, as
+  // nss-myhostname does: an answer from them is not repeated.
+  limit_answer_repeat(coarse_monotonic_ms());
   char hostname[HOST_NAME_MAX + 1];
   if (gethostname(hostname, sizeof hostname) != 0) return Status::kNotFound;
   hostname[HOST_NAME_MAX] = '\0';

@@ -18,6 +18,31 @@ long coarse_monotonic_ms();
 // Whether the one-second memos are on in this process.
 bool recheck_memos_enabled();
 
+// A getaddrinfo answer may be repeated (answer_memo.h) only for as long as
+// every input it was made from may be remembered: each memo, and the DNS
+// cache, tells the lookup running on this thread until when its part holds.
+// An input read afresh on every call (a file being edited, gai.conf with
+// "reload yes", a failed read) limits the answer to `now`: never repeated.
+// Outside a window this does nothing.
+void limit_answer_repeat(long until_ms);
+
+// Opens the window of the lookup on this thread for its lifetime, at most
+// one recheck interval from now.
+class AnswerRepeatWindow {
+ public:
+  AnswerRepeatWindow();
+  ~AnswerRepeatWindow();
+  AnswerRepeatWindow(const AnswerRepeatWindow&) = delete;
+  AnswerRepeatWindow& operator=(const AnswerRepeatWindow&) = delete;
+  // Until when (coarse_monotonic_ms) the answer may be repeated.
+  long until_ms() const;
+  long opened_ms() const { return opened_ms_; }
+
+ private:
+  long opened_ms_;
+  bool outer_;
+};
+
 // Remembers that a file was found unchanged at some moment, so that checks
 // in the following second can be skipped. A file changed within the last
 // two seconds (by its mtime/ctime) is not remembered at all: it may be in the
@@ -29,7 +54,9 @@ class IdentityMemo {
  public:
   // Under the owner's lock. `now_ms` from coarse_monotonic_ms().
   bool fresh(long now_ms) const {
-    return valid_ && now_ms >= checked_ms_ && now_ms - checked_ms_ < kRecheckIntervalMs;
+    if (!valid_ || now_ms < checked_ms_ || now_ms - checked_ms_ >= kRecheckIntervalMs) return false;
+    limit_answer_repeat(checked_ms_ + kRecheckIntervalMs);
+    return true;
   }
   // `loaded` is the identity of what the owner holds, `current` what stat
   // just said.

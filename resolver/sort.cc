@@ -103,6 +103,7 @@ bool recall_probe(const Address* destinations, int count, uint16_t port,
   for (const ProbeMemoSlot& slot : g_probe_memo.slots) {
     if (!slot_matches(slot, destinations, count, port, now)) continue;
     for (int i = 0; i < count; ++i) fill_from_probe(slot.sources[i], local, &sources[i]);
+    limit_answer_repeat(slot.taken_ms + kRecheckIntervalMs);
     return true;
   }
   return false;
@@ -122,6 +123,7 @@ void remember_probe(const Address* destinations, int count, uint16_t port,
   }
   target->valid = true;
   target->taken_ms = now;
+  limit_answer_repeat(now + kRecheckIntervalMs);
   target->port = port;
   target->count = count;
   memcpy(target->destinations, destinations, sizeof *destinations * static_cast<size_t>(count));
@@ -313,6 +315,8 @@ void probe_sources(const Address* destinations, int count, uint16_t port,
   if (memo) {
     pthread_once(&g_probe_memo_once, register_probe_memo_atfork);
     if (recall_probe(destinations, count, port, local, sources)) return;
+  } else {
+    limit_answer_repeat(coarse_monotonic_ms());  // probed on every call
   }
   ProbedSource probed[kMemoDestinations];
   UniqueFd fd;

@@ -6,10 +6,12 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "resolver/answer_memo.h"
 #include "resolver/config.h"
 #include "resolver/interfaces.h"
 #include "resolver/lookup_name.h"
 #include "resolver/lookup_service.h"
+#include "resolver/recheck.h"
 #include "resolver/sort.h"
 #include "resolver/stats.h"
 #include "shim/addrinfo_builder.h"
@@ -29,6 +31,21 @@ bool is_v4mapped(const Address& a) {
   return a.family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(a.bytes));
 }
 
+int build_list(const Address* addresses, int count, const ServiceResult& services, int flags,
+               const char* canonical, struct addrinfo** result) {
+  struct addrinfo* list = nullptr;
+  int rc = build_addrinfo_list(addresses, count, services, flags, canonical, &list);
+  if (rc != 0) return rc;
+  if (list == nullptr) return EAI_NONAME;
+  *result = list;
+  return 0;
+}
+
+// A repeated DNS answer comes from memory, as a cached one does.
+AnswerSource repeated_source(AnswerSource source) {
+  return source == AnswerSource::kDns ? AnswerSource::kDnsCache : source;
+}
+
 int resolve(const char* node, const char* service, const struct addrinfo* hints,
             struct addrinfo** result) {
   static const struct addrinfo kDefaultHints = {
@@ -43,6 +60,20 @@ int resolve(const char* node, const char* service, const struct addrinfo* hints,
   if ((flags & AI_CANONNAME) && node == nullptr) return EAI_BADFLAGS;
   int family = hints->ai_family;
   if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) return EAI_FAMILY;
+
+  const GaiQuestion question = {
+      node, service, flags, hints->ai_family, hints->ai_socktype, hints->ai_protocol};
+  bool repeatable = answer_memo_applies(flags);
+  if (repeatable) {
+    if (const RepeatedAnswer* repeated = recall_answer(question)) {
+      note_answer_source(repeated->source);
+      return build_list(repeated->addresses, repeated->count, repeated->services, flags,
+                        repeated->canonical_name(), result);
+    }
+  }
+  // Not before: a repeated answer reaches no cancellation point.
+  DeferCancellation defer_cancellation;
+  AnswerRepeatWindow window;
 
   // glibc asks the kernel on every AI_ADDRCONFIG call and reuses the answer
   // for the destination ordering.
@@ -81,16 +112,14 @@ int resolve(const char* node, const char* service, const struct addrinfo* hints,
 
   const char* canonical =
       (flags & AI_CANONNAME) && names.canonical_name[0] ? names.canonical_name : nullptr;
-  struct addrinfo* list = nullptr;
-  rc = build_addrinfo_list(names.addresses, names.count, services, flags, canonical, &list);
-  if (rc != 0) return rc;
-  if (list == nullptr) return EAI_NONAME;
-  *result = list;
-  return 0;
+  rc = build_list(names.addresses, names.count, services, flags, canonical, result);
+  if (rc == 0 && repeatable)
+    remember_answer(question, names.addresses, names.count, services, canonical,
+                    repeated_source(names.source), window.until_ms());
+  return rc;
 }
 
 LibcFunction libc_getaddrinfo("getaddrinfo");
-LibcFunction libc_freeaddrinfo("freeaddrinfo");
 
 }  // namespace
 }  // namespace aresolv
@@ -100,7 +129,6 @@ ARESOLV_EXPORT int getaddrinfo(const char* node, const char* service, const stru
   if (auto libc = aresolv::libc_target<decltype(&getaddrinfo)>(
           aresolv::libc_getaddrinfo, aresolv::Forward::kOnKillSwitchOrNss))
     return libc(node, service, hints, result);
-  aresolv::DeferCancellation defer_cancellation;
   aresolv::LookupProbe probe(aresolv::EntryPoint::kGetaddrinfo, node);
   int saved_errno = errno;
   int rc = aresolv::resolve(node, service, hints, result);
@@ -110,10 +138,6 @@ ARESOLV_EXPORT int getaddrinfo(const char* node, const char* service, const stru
 }
 
 // Our lists and glibc's have the same layout, so either function frees
-// either list: a switch flipped between the two calls does no harm.
-ARESOLV_EXPORT void freeaddrinfo(struct addrinfo* list) {
-  if (auto libc = aresolv::libc_target<decltype(&freeaddrinfo)>(aresolv::libc_freeaddrinfo,
-                                                                aresolv::Forward::kOnKillSwitch))
-    return libc(list);
-  aresolv::free_addrinfo_list(list);
-}
+// either list: a switch flipped between getaddrinfo and freeaddrinfo does no
+// harm, and freeaddrinfo never needs to look at the switches.
+ARESOLV_EXPORT void freeaddrinfo(struct addrinfo* list) { aresolv::free_addrinfo_list(list); }
