@@ -43,7 +43,9 @@ order, each as its own packet (on TCP each with its length prefix):
 
 delay=MS waits before the first step; proto= limits the rule to one
 transport; times=N applies the rule to its first N matching queries only
-(later queries fall through to the next rules). A query no rule matches gets
+(later queries fall through to the next rules); ttl=S gives the records, and
+the SOA's TTL and minimum field, a TTL of S seconds (default 0: nothing may
+be cached). A query no rule matches gets
 NXDOMAIN with the SOA.
 
 Every query is logged as one line:
@@ -110,12 +112,15 @@ class Rule:
         self.delay_ms = 0
         self.proto = None
         self.times = None
+        self.ttl = 0
         self.steps = []
         current = None
         for word in words[2:]:
             key, eq, value = word.partition("=")
-            if eq and key in ("delay", "proto", "times"):
-                if key == "delay":
+            if eq and key in ("delay", "proto", "times", "ttl"):
+                if key == "ttl":
+                    self.ttl = int(value)
+                elif key == "delay":
                     self.delay_ms = int(value)
                 elif key == "proto":
                     if value not in ("udp", "tcp"):
@@ -172,17 +177,18 @@ def zone_of(qname):
     return dns.name.Name(labels[-3:]) if len(labels) > 2 else dns.name.root
 
 
-def add_soa(response, qname):
-    soa = dns.rrset.from_text(zone_of(qname), 0, "IN", "SOA", SOA_TEXT)
+def add_soa(response, qname, ttl=0):
+    text = SOA_TEXT if ttl == 0 else SOA_TEXT.rsplit(" ", 1)[0] + f" {ttl}"
+    soa = dns.rrset.from_text(zone_of(qname), ttl, "IN", "SOA", text)
     response.authority.append(soa)
 
 
-def add_records(response, owner, rdtype, rdatas):
+def add_records(response, owner, rdtype, rdatas, ttl=0):
     if not rdatas:
         return
     rrset = dns.rrset.RRset(owner, dns.rdataclass.IN, rdtype)
     for text in rdatas:
-        rrset.add(dns.rdata.from_text(dns.rdataclass.IN, rdtype, text), 0)
+        rrset.add(dns.rdata.from_text(dns.rdataclass.IN, rdtype, text), ttl)
     response.answer.append(rrset)
 
 
@@ -192,7 +198,7 @@ def wire(response):
     return response.to_wire(max_size=65535, want_shuffle=False)
 
 
-def render_step(step, query, raw_query, proto):
+def render_step(step, query, raw_query, proto, ttl=0):
     """The packets one step sends (a list of bytes), or a float: seconds to wait."""
     word, args = step[0], step[1:]
     question = query.question[0]
@@ -210,7 +216,7 @@ def render_step(step, query, raw_query, proto):
     if word in ("nodata", "nxdomain"):
         response = make_response(query, dns.rcode.NXDOMAIN if word == "nxdomain" else 0)
         response.flags |= dns.flags.AA
-        add_soa(response, qname)
+        add_soa(response, qname, ttl)
         return [wire(response)]
     if word == "lame":
         response = make_response(query)
@@ -218,34 +224,34 @@ def render_step(step, query, raw_query, proto):
         return [wire(response)]
     if word == "answer":
         response = make_response(query)
-        add_records(response, qname, rdtype, args)
+        add_records(response, qname, rdtype, args, ttl)
         return [wire(response)]
     if word == "cname":
         response = make_response(query)
         target = dns.name.from_text(args[0])
-        add_records(response, qname, dns.rdatatype.CNAME, [args[0]])
-        add_records(response, target, rdtype, args[1:])
+        add_records(response, qname, dns.rdatatype.CNAME, [args[0]], ttl)
+        add_records(response, target, rdtype, args[1:], ttl)
         return [wire(response)]
     if word == "truncate":
         response = make_response(query)
         if proto == "udp":
             response.flags |= dns.flags.TC
         else:
-            add_records(response, qname, rdtype, args)
+            add_records(response, qname, rdtype, args, ttl)
         return [wire(response)]
     if word in ("big", "big6"):
         count = int(args[0])
         response = make_response(query)
         if word == "big":
             texts = [f"198.18.{i // 250}.{i % 250 + 1}" for i in range(count)]
-            add_records(response, qname, dns.rdatatype.A, texts)
+            add_records(response, qname, dns.rdatatype.A, texts, ttl)
         else:
             texts = [f"2001:db8:b16::{i + 1:x}" for i in range(count)]
-            add_records(response, qname, dns.rdatatype.AAAA, texts)
+            add_records(response, qname, dns.rdatatype.AAAA, texts, ttl)
         return [wire(response)]
     if word == "wrongid":
         response = make_response(query)
-        add_records(response, qname, rdtype, args)
+        add_records(response, qname, rdtype, args, ttl)
         packet = bytearray(wire(response))
         packet[0] ^= 0x5a
         packet[1] ^= 0xa5
@@ -254,7 +260,7 @@ def render_step(step, query, raw_query, proto):
         other = dns.message.make_query(dns.name.from_text("x" + qname.to_text()), rdtype)
         other.id = query.id
         response = make_response(other)
-        add_records(response, other.question[0].name, rdtype, args)
+        add_records(response, other.question[0].name, rdtype, args, ttl)
         return [wire(response)]
     if word == "short":
         return [raw_query[:2] + b"\x81\x80\x00"]
@@ -264,7 +270,7 @@ def render_step(step, query, raw_query, proto):
         return [raw_query[:2] + struct.pack(">HHHHH", 0x8180, 1, 1, 0, 0)]
     if word == "badcount":
         response = make_response(query)
-        add_records(response, qname, rdtype, args)
+        add_records(response, qname, rdtype, args, ttl)
         packet = bytearray(wire(response))
         ancount = struct.unpack(">H", packet[6:8])[0] + 3
         packet[6:8] = struct.pack(">H", ancount)
@@ -366,20 +372,21 @@ class FaultServer:
         if rule is None:
             steps = [["nxdomain"]]
             delay = 0
+            ttl = 0
             text = "nxdomain (default)"
         else:
-            steps, delay, text = rule.steps, rule.delay_ms, rule.text
+            steps, delay, ttl, text = rule.steps, rule.delay_ms, rule.ttl, rule.text
         self._log(proto, client, query.id, qname, qtype, text)
-        return steps, delay, query
+        return steps, delay, ttl, query
 
     def _run_steps(self, plan, raw, proto, send):
-        steps, delay_ms, query = plan
+        steps, delay_ms, ttl, query = plan
         if delay_ms and self.stopping.wait(delay_ms / 1000.0):
             return False
         sent_any = False
         for step in steps:
             try:
-                out = render_step(step, query, raw, proto)
+                out = render_step(step, query, raw, proto, ttl)
             except CloseConnection:
                 raise
             except Exception as e:  # a rule that does not fit the question: say so, go on

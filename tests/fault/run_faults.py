@@ -555,6 +555,30 @@ def group_reload():
                              f"the change (wanted {wanted})")
                     figures.append((f"reload {label}", side, seen_at_once, wanted in later))
         write_file_by_rename("/etc/hosts", HOSTS_BASE)
+    # What is kept in memory (the DNS cache, and the answers each thread
+    # repeats) ends with the TTL: short.test lives 2 s; asked every half second
+    # for 3.5 s it is asked at the start and once more two seconds later.
+    case = "an answer with a TTL of 2 s asked every 0.5 s for 3.5 s"
+    rules = {NS1: ["short.test A answer 192.0.2.5 ttl=2", "short.test AAAA nodata ttl=2"]}
+    with Servers(rules) as servers:
+        write_file_by_rename("/etc/resolv.conf", resolv_conf(NS1))
+        time.sleep(2.5)  # a settled resolv.conf: its check is remembered too
+        log(f"case {case}")
+        answers = {}
+        for side in ("glibc", "aresolv"):
+            servers.reset()
+            with Probe(side) as probe:
+                answers[side] = []
+                for _ in range(8):
+                    answers[side].append(probe.ask("gai short.test AF_UNSPEC")[0])
+                    time.sleep(0.5)
+            asked = sum(1 for line in servers.queries(NS1) if " short.test A " in line)
+            log(f"  {side:<7} asked the server {asked} time(s)")
+            wanted = 8 if side == "glibc" else 2
+            if asked != wanted:
+                fail(case, f"{side}: short.test A asked {asked} times, expected {wanted}")
+        if answers["glibc"] != answers["aresolv"]:
+            fail(case, f"answers differ: glibc {answers['glibc']}, aresolv {answers['aresolv']}")
     # No resolv.conf at all from the start.
     os.unlink("/etc/resolv.conf")
     compare("resolv.conf missing (127.0.0.1: dnsmasq)",
