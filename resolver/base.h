@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace aresolv {
@@ -122,6 +123,20 @@ class Mutex {
 
  private:
   pthread_mutex_t m_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+// A process-wide object built on first use. Until then it is only zeros, in
+// .bss: a process that loads the library and never resolves writes no page
+// and relocates no pointer for it (default member initializers would put
+// the whole object, and its pointers, into .data). Build it once, under a
+// pthread_once, before any other use.
+template <typename T>
+union LazyGlobal {
+  static_assert(std::is_trivially_destructible<T>::value, "no destructor may run at exit");
+  char none;
+  T value;
+  constexpr LazyGlobal() : none() {}
+  T& build() { return *new (&value) T(); }
 };
 
 class LockGuard {

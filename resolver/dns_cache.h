@@ -88,7 +88,9 @@ class DnsCache {
   long now() const;
   Shard& shard_for(uint64_t hash);
   Shard shards_[kShards] = {};
-  DnsCacheLimits limits_ = {};
+  // Zero until configure(): the process-wide instance then lives in .bss,
+  // which costs nothing at load (explicit zeros override the defaults).
+  DnsCacheLimits limits_ = {0, 0, 0, 0};
   CacheClock clock_ = nullptr;
 };
 

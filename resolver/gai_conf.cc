@@ -381,15 +381,20 @@ struct PolicyCache {
   struct timespec mtime = {0, 0};
 };
 
-PolicyCache g_cache;
-pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
+LazyGlobal<PolicyCache> g_cache_storage;  // built by ensure_ready()
+PolicyCache& g_cache = g_cache_storage.value;
+pthread_once_t g_ready_once = PTHREAD_ONCE_INIT;
 
 // The lock is held while the policy is (re)loaded, so a child forked then
 // could find half-freed tables behind a reset lock: fork() waits instead.
 // Nothing else is locked while this lock is held, so the wait is short.
 void lock_before_fork() { g_cache.mutex.lock(); }
 void unlock_after_fork() { g_cache.mutex.unlock(); }
-void register_atfork() { pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork); }
+void set_up_cache() {
+  g_cache_storage.build();
+  pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork);
+}
+void ensure_ready() { pthread_once(&g_ready_once, set_up_cache); }
 
 void load_policy(const char* path) {
   PolicyCache& c = g_cache;
@@ -409,7 +414,7 @@ void load_policy(const char* path) {
 }  // namespace
 
 CurrentGaiPolicy::CurrentGaiPolicy(const char* path) : policy_(&g_cache.policy) {
-  pthread_once(&g_atfork_once, register_atfork);
+  ensure_ready();
   PolicyCache& c = g_cache;
   c.mutex.lock();
   if (!c.loaded || strncmp(c.path, path, sizeof c.path) != 0) {
@@ -431,9 +436,13 @@ CurrentGaiPolicy::CurrentGaiPolicy(const char* path) : policy_(&g_cache.policy) 
 
 CurrentGaiPolicy::~CurrentGaiPolicy() { g_cache.mutex.unlock(); }
 
-void gai_policy_reset_after_fork() { g_cache.mutex.reset_after_fork(); }
+void gai_policy_reset_after_fork() {
+  ensure_ready();
+  g_cache.mutex.reset_after_fork();
+}
 
 void gai_policy_forget() {
+  ensure_ready();
   PolicyCache& c = g_cache;
   LockGuard lock(c.mutex);
   free_gai_policy(&c.policy);

@@ -18,7 +18,8 @@
 namespace aresolv {
 namespace {
 
-Settings g_settings;
+LazyGlobal<Settings> g_settings_storage;  // built by read_settings()
+Settings& g_settings = g_settings_storage.value;
 pthread_once_t g_settings_once = PTHREAD_ONCE_INIT;
 std::atomic<bool> g_settings_ready{false};
 
@@ -81,7 +82,7 @@ void read_cache_settings(Settings* s) {
 }
 
 void read_settings() {
-  Settings& s = g_settings;
+  Settings& s = g_settings_storage.build();
   s.secure_execution = getauxval(AT_SECURE) != 0;
   // glibc honours RESOLV_MULTI in setuid programs too (it is not on the list
   // of variables the loader removes).
@@ -130,10 +131,14 @@ struct HostConfCache {
   HostConf conf;
 };
 
-ResolvConfCache g_resolv_conf;
-NsswitchCache g_nsswitch;
-HostConfCache g_host_conf;
-pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
+// Built by ensure_ready(), which every accessor calls first.
+LazyGlobal<ResolvConfCache> g_resolv_conf_storage;
+LazyGlobal<NsswitchCache> g_nsswitch_storage;
+LazyGlobal<HostConfCache> g_host_conf_storage;
+ResolvConfCache& g_resolv_conf = g_resolv_conf_storage.value;
+NsswitchCache& g_nsswitch = g_nsswitch_storage.value;
+HostConfCache& g_host_conf = g_host_conf_storage.value;
+pthread_once_t g_caches_once = PTHREAD_ONCE_INIT;
 
 // A thread of the parent may have held a lock at fork(); the child has only
 // the forking thread, so the locks are free by construction.
@@ -143,9 +148,14 @@ void reset_locks_in_child() {
   g_host_conf.mutex.reset_after_fork();
 }
 
-void register_atfork() { pthread_atfork(nullptr, nullptr, reset_locks_in_child); }
+void set_up_caches() {
+  g_resolv_conf_storage.build();
+  g_nsswitch_storage.build();
+  g_host_conf_storage.build();
+  pthread_atfork(nullptr, nullptr, reset_locks_in_child);
+}
 
-void ensure_atfork() { pthread_once(&g_atfork_once, register_atfork); }
+void ensure_ready() { pthread_once(&g_caches_once, set_up_caches); }
 
 // Reads `path`; `current` is the identity measured before reading. Returns
 // the identity to remember: a file that changed while it was read is given
@@ -170,7 +180,7 @@ const Settings& settings() {
 }
 
 void current_resolv_conf(ResolvConf* out) {
-  ensure_atfork();
+  ensure_ready();
   const Settings& s = settings();
   long now = coarse_monotonic_ms();
   {
@@ -204,7 +214,7 @@ void current_resolv_conf(ResolvConf* out) {
 }
 
 void current_hosts_order(HostsLookupOrder* out) {
-  ensure_atfork();
+  ensure_ready();
   const Settings& s = settings();
   long now = coarse_monotonic_ms();
   {
@@ -229,7 +239,7 @@ void current_hosts_order(HostsLookupOrder* out) {
 }
 
 HostConf current_host_conf() {
-  ensure_atfork();
+  ensure_ready();
   const Settings& s = settings();
   LockGuard lock(g_host_conf.mutex);
   if (!g_host_conf.loaded) {

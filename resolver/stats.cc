@@ -10,15 +10,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "resolver/base.h"
 #include "resolver/config.h"
 
 // Constant-initialized (it holds no pointers and its constructor is
 // constexpr): it lives in .data, ready before any code of the library runs.
 // `used` and the extern "C" name keep it findable by `aresolv stats`.
-__attribute__((used, aligned(64))) aresolv::Stats aresolv_stats;
+// C linkage for an unmangled name in .symtab. Zeros until the first lookup
+// writes the header (in .bss: nothing to do for it when the library is
+// loaded into a process that never resolves).
+extern "C" {
+__attribute__((used, aligned(64))) aresolv::LazyGlobal<aresolv::Stats> aresolv_stats;
+}
 
 namespace aresolv {
 namespace {
+
+std::atomic<bool> g_stats_built{false};
+pthread_once_t g_stats_once = PTHREAD_ONCE_INIT;
+void build_stats() { aresolv_stats.build(); }
 
 struct ThreadTrace {
   int depth;
@@ -39,7 +49,7 @@ void add(std::atomic<uint64_t>& counter, uint64_t value = 1) {
 StatsCounters& local_counters() {
   int cpu = sched_getcpu();
   unsigned index = cpu < 0 ? 0u : static_cast<unsigned>(cpu) % kStatsShards;
-  return aresolv_stats.counters[index];
+  return stats_record().counters[index];
 }
 
 uint64_t monotonic_ns() {
@@ -50,7 +60,7 @@ uint64_t monotonic_ns() {
 
 StatsServer* server_slot(int family, const uint8_t* address, uint16_t port) {
   size_t length = family == AF_INET6 ? 16 : 4;
-  for (StatsServer& slot : aresolv_stats.servers) {
+  for (StatsServer& slot : stats_record().servers) {
     uint32_t state = slot.state.load(std::memory_order_acquire);
     if (state == 0) {
       uint32_t expected = 0;
@@ -126,6 +136,14 @@ void write_debug_line(EntryPoint entry, const char* name, long result, bool fail
 
 }  // namespace
 
+Stats& stats_record() {
+  if (__builtin_expect(!g_stats_built.load(std::memory_order_acquire), false)) {
+    pthread_once(&g_stats_once, build_stats);
+    g_stats_built.store(true, std::memory_order_release);
+  }
+  return aresolv_stats.value;
+}
+
 const char* answer_source_name(AnswerSource source) {
   switch (source) {
     case AnswerSource::kNone:
@@ -173,7 +191,7 @@ void record_server_visit(int family, const uint8_t* address, uint16_t port, uint
   ++t_trace.server_visits;
   StatsServer* slot = server_slot(family, address, port);
   if (slot == nullptr) {
-    add(aresolv_stats.servers_untracked);
+    add(stats_record().servers_untracked);
     return;
   }
   add(slot->visits);

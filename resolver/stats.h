@@ -134,5 +134,7 @@ class LookupProbe {
 
 }  // namespace aresolv
 
-// The process-wide record; C linkage for an unmangled name in .symtab.
-extern "C" aresolv::Stats aresolv_stats;
+namespace aresolv {
+// The process-wide record, built (its header written) on first use.
+Stats& stats_record();
+}  // namespace aresolv

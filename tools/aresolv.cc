@@ -148,9 +148,10 @@ struct TrafficMark {
   uint64_t cache_hits = 0;
   static TrafficMark now() {
     TrafficMark m;
-    for (const auto& server : aresolv_stats.servers) m.visits += server.visits.load();
-    m.visits += aresolv_stats.servers_untracked.load();
-    m.cache_hits = aresolv::sum_stats(aresolv_stats).cache_hits;
+    const aresolv::Stats& stats = aresolv::stats_record();
+    for (const auto& server : stats.servers) m.visits += server.visits.load();
+    m.visits += stats.servers_untracked.load();
+    m.cache_hits = aresolv::sum_stats(stats).cache_hits;
     return m;
   }
 };
@@ -931,10 +932,16 @@ int command_stats(const std::vector<std::string>& args) {
         break;
       }
   }
-  // A stripped library: search its writable mappings for the magic.
+  // A stripped library: search its writable mappings for the magic, and the
+  // anonymous mapping right after them (its .bss, where the record lives).
   if (!found) {
+    uint64_t library_end = 0;
     for (const auto& m : maps) {
-      if (m.path != library || m.permissions.find('w') == std::string::npos) continue;
+      bool writable = m.permissions.find('w') != std::string::npos;
+      bool own = m.path == library;
+      bool own_bss = m.path.empty() && m.start == library_end;
+      if (own) library_end = m.end;
+      if (!writable || (!own && !own_bss)) continue;
       std::vector<char> data(m.end - m.start);
       if (!read_memory(fd, m.start, data.data(), data.size())) continue;
       for (size_t at = 0; at + sizeof *stats <= data.size(); at += 64) {
@@ -949,7 +956,7 @@ int command_stats(const std::vector<std::string>& args) {
   close(fd);
   if (!found) {
     std::cerr << "aresolv: no counters of a matching version found in " << library
-              << " (a different aresolv version?)\n";
+              << " (no lookup yet in that process, or a different aresolv version?)\n";
     return kExitCannot;
   }
 
