@@ -101,7 +101,7 @@ inside() {
     gbench_args=(--benchmark_min_time=$MIN_TIME --benchmark_repetitions=$REPETITIONS
       --benchmark_report_aggregates_only=true)
     musl_args=(--min-time "$MIN_TIME" --repetitions "$REPETITIONS")
-    exec_args=(--rounds 60 --per-round 40)
+    exec_args=(--rounds 60 --per-round 50)
   fi
 
   local status=0
@@ -149,30 +149,11 @@ inside() {
   # glibc says nothing when it cannot reach nscd: its counters show it did.
   [[ -n $nscd_pid ]] && { nscd -g > "$out/nscd-stats.txt" 2>&1 || true; }
 
-  # Whole program: exec of /bin/true, interleaved; then perf's task-clock.
+  # Whole program: exec of /bin/true, one exec of each variant in turn; wall
+  # clock, CPU time and the task clock from the exec on (perf's task-clock).
   aresolv_log "bench: exec of /bin/true"
   "$bin/exec_bench" "${exec_args[@]}" none= empty="$bin/libbench_empty_preload.so" \
     aresolv="$library" > "$out/exec.txt" || status=1
-  if perf stat -x, -e task-clock true >/dev/null 2>&1; then
-    local rounds=30 repeat=40 round variant
-    ((smoke)) && rounds=1 repeat=2
-    : > "$out/perf.txt"
-    for ((round = 0; round < rounds; round++)); do
-      local -a order=(none empty aresolv)
-      ((round % 2)) && order=(aresolv empty none)
-      for variant in "${order[@]}"; do
-        local preload=""
-        [[ $variant == empty ]] && preload=$bin/libbench_empty_preload.so
-        [[ $variant == aresolv ]] && preload=$library
-        # The counter starts at the exec of /bin/true: perf's own start (with
-        # the preload too) is not counted.
-        env -u LD_PRELOAD ${preload:+LD_PRELOAD=$preload} \
-          perf stat -x, -e task-clock -r "$repeat" -- /bin/true 2>&1 >/dev/null |
-          awk -F, -v r="$round" -v v="$variant" '$3 == "task-clock" { print r, v, $1 * 1000 }' \
-            >> "$out/perf.txt"
-      done
-    done
-  fi
 
   aresolv_log "bench: resident memory"
   : > "$out/rss.txt"
