@@ -18,6 +18,7 @@ markdown=${ARESOLV_BENCH_MARKDOWN:-$root/tests/bench/results.md}
 [[ ${ARESOLV_SKIP_SETUP:-} == 1 ]] || "$root/scripts/setup.sh"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" >&2 --target \
-  aresolv resolve_bench resolve_bench_musl bench_empty_preload exec_bench rss_probe
+  aresolv resolve_bench resolve_bench_musl bench_empty_preload exec_bench rss_probe \
+  scaling_bench scaling_bench_musl
 exec "$root/tests/bench/run_bench.sh" --build "$build" --out "$build/bench-results" \
   --markdown "$markdown"

@@ -153,6 +153,26 @@ inside() {
     done
     index=$((index + 1))
   done
+  # Two threads against one, in pairs of windows a few milliseconds apart.
+  aresolv_log "bench: scaling (paired windows)"
+  local scaling_args=(--pairs 40 --window-ms 100)
+  ((smoke)) && scaling_args=(--pairs 1 --window-ms 5)
+  mkdir -p "$out/scaling"
+  for config in "${configs[@]}"; do
+    case $config in
+      glibc) without_nscd "$bin/scaling_bench" "${scaling_args[@]}" ;;
+      nscd) [[ -n $nscd_pid ]] || continue
+        "$bin/scaling_bench" "${scaling_args[@]}" ;;
+      aresolv) without_nscd env LD_PRELOAD="$library" "$bin/scaling_bench" "${scaling_args[@]}" ;;
+      musl) [[ -x $bin/scaling_bench_musl ]] || continue
+        "$bin/scaling_bench_musl" "${scaling_args[@]}" ;;
+    esac > "$out/scaling/$config.txt" 2> "$out/logs/scaling-$config.log" || {
+      aresolv_log "bench: scaling failed under $config:"
+      tail -5 "$out/logs/scaling-$config.log" >&2
+      status=1
+    }
+  done
+
   # glibc says nothing when it cannot reach nscd: its counters show it did.
   [[ -n $nscd_pid ]] && { nscd -g > "$out/nscd-stats.txt" 2>&1 || true; }
 
@@ -193,7 +213,7 @@ while (($#)); do
 done
 [[ -n $build && -n $out ]] || { aresolv_log "run_bench.sh: --build and --out are required"; exit 2; }
 build=$(cd "$build" && pwd)
-for program in resolve_bench exec_bench rss_probe libbench_empty_preload.so; do
+for program in resolve_bench exec_bench rss_probe scaling_bench libbench_empty_preload.so; do
   [[ -e $build/tests/bench/$program ]] || { aresolv_log "run_bench.sh: $build/tests/bench/$program is not built"; exit 1; }
 done
 rm -rf "$out"
