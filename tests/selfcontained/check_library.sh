@@ -5,7 +5,8 @@
 #  - every symbol it imports comes from glibc (versioned GLIBC_*);
 #  - none of the heavy C++ runtime is inside (exceptions, unwinder, RTTI
 #    names, demangler, iostreams, locales), and no c-ares symbol is visible;
-#  - loading runs no constructor of ours (only the toolchain's frame_dummy).
+#  - loading runs no constructor of ours (only the toolchain's frame_dummy);
+#  - it is marked NODELETE.
 set -uo pipefail
 library=${1:?usage: check_library.sh LIBRARY EXPORTS_MAP}
 map=${2:?usage: check_library.sh LIBRARY EXPORTS_MAP}
@@ -16,6 +17,43 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 needed=$(readelf -d "$library" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
 extra=$(grep -vE '^(libc\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux[-a-z0-9_.]*\.so\.[0-9]+)$' <<<"$needed")
 if [[ -z $extra ]]; then pass "NEEDED: $(tr '\n' ' ' <<<"$needed")"; else fail "NEEDED beyond libc: $extra"; fi
+
+# dlclose() must leave it mapped: its thread-exit destructor and fork
+# handlers stay registered with libc.
+if readelf -d "$library" | grep -E '\(FLAGS_1\)' | grep -q NODELETE; then
+  pass "marked NODELETE (a dlclose leaves it mapped)"
+else
+  fail "not marked NODELETE (-Wl,-z,nodelete)"
+fi
+
+# ... and a thread that resolved through a dlopen()ed copy may outlive its
+# dlclose(): the thread's memo is freed at its exit by our destructor.
+if command -v python3 >/dev/null; then
+  if out=$(python3 - "$library" 2>&1 <<'PY'
+import ctypes, sys, threading
+library = ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_LOCAL)
+lookup_done, may_exit = threading.Event(), threading.Event()
+result = []
+def resolve():
+    res = ctypes.c_void_p()
+    result.append(library.getaddrinfo(b"127.0.0.1", None, None, ctypes.byref(res)))
+    library.freeaddrinfo(res)
+    lookup_done.set()
+    may_exit.wait()
+thread = threading.Thread(target=resolve)
+thread.start()
+lookup_done.wait()
+ctypes.CDLL(None).dlclose(ctypes.c_void_p(library._handle))
+may_exit.set()
+thread.join()
+print("rc", result[0])
+PY
+  ) && [[ $out == "rc 0" ]]; then
+    pass "a thread that resolved through a dlclose()d copy exits cleanly"
+  else
+    fail "thread exit after dlclose: $out"
+  fi
+fi
 
 # The names between "global:" and "local:" in the version script.
 wanted=$(sed -n '/global:/,/local:/p' "$map" | sed 's,/\*.*\*/,,' | tr -d ' \t;' |
