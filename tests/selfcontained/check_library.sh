@@ -28,7 +28,10 @@ fi
 
 # ... and a thread that resolved through a dlopen()ed copy may outlive its
 # dlclose(): the thread's memo is freed at its exit by our destructor.
-if command -v python3 >/dev/null; then
+machine_of() { readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p'; }
+if [[ $(machine_of "$library") != "$(machine_of /proc/self/exe)" ]]; then
+  echo "note: $(machine_of "$library") library, not this machine's: the dlclose run is left to a native build"
+elif command -v python3 >/dev/null; then
   if out=$(python3 - "$library" 2>&1 <<'PY'
 import ctypes, sys, threading
 library = ctypes.CDLL(sys.argv[1], mode=ctypes.RTLD_LOCAL)
