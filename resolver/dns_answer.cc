@@ -23,36 +23,6 @@ int rdata_length_for(int type) {
   return -1;
 }
 
-// __ns_name_length_uncompressed: the question name may not be compressed.
-int uncompressed_name_length(const uint8_t* p, const uint8_t* end) {
-  const uint8_t* start = p;
-  int total = 0;
-  for (;;) {
-    if (p >= end) return -1;
-    uint8_t label = *p;
-    if (label == 0) break;
-    if (label > 63) return -1;
-    total += label + 1;
-    if (total >= kMaxWireName) return -1;
-    if (end - p < 1 + label) return -1;
-    p += 1 + label;
-  }
-  return static_cast<int>(p + 1 - start);
-}
-
-bool same_wire_name(const uint8_t* a, const uint8_t* b) {
-  auto upper = [](uint8_t c) -> uint8_t { return (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c; };
-  while (*a != 0 && *b != 0) {
-    if (*a != *b) return false;
-    int len = *a;
-    ++a;
-    ++b;
-    for (int i = 0; i < len; ++i, ++a, ++b)
-      if (*a != *b && upper(*a) != upper(*b)) return false;
-  }
-  return *a == 0 && *b == 0;
-}
-
 struct Record {
   uint8_t owner[kMaxWireName];
   uint16_t type;
@@ -74,7 +44,7 @@ struct Cursor {
     end = packet + (len > 0 ? len : 0);
     if (len < kDnsHeaderSize || packet[4] != 0 || packet[5] != 1) return false;
     current = packet + kDnsHeaderSize;
-    int n = uncompressed_name_length(current, end);
+    int n = dns_question_name_length(current, end);
     if (n < 0) return false;
     qname = current;
     current += n;
@@ -84,7 +54,7 @@ struct Cursor {
   }
   int rcode() const { return begin[3] & 0x0f; }
   int ancount() const { return get16(begin + 6); }
-  int qtype() const { return get16(qname + uncompressed_name_length(qname, end)); }
+  int qtype() const { return get16(qname + dns_question_name_length(qname, end)); }
 
   bool next(Record* rr) {
     int n = dns_unpack_name(begin, end, current, rr->owner);
@@ -131,7 +101,7 @@ NssStatus parse_slice(const uint8_t* packet, int len, NameResult* out, uint32_t*
   // The expected owner and the canonical name candidate, both as positions
   // of possibly compressed names in the packet (or the qname).
   uint8_t expected[kMaxWireName];
-  memcpy(expected, c.qname, static_cast<size_t>(uncompressed_name_length(c.qname, c.end)));
+  memcpy(expected, c.qname, static_cast<size_t>(dns_question_name_length(c.qname, c.end)));
   const uint8_t* canon_source = c.qname;
   if (ancount == 0 || !dns_binary_hnok(c.qname)) {
     *h_errno_out = HOST_NOT_FOUND;
@@ -153,7 +123,7 @@ NssStatus parse_slice(const uint8_t* packet, int len, NameResult* out, uint32_t*
       }
       memcpy(expected, target, sizeof target);
       if (*store_canon && dns_binary_hnok(target)) canon_source = rr.rdata;
-    } else if (rr.type == qtype && same_wire_name(rr.owner, expected) &&
+    } else if (rr.type == qtype && dns_same_name(rr.owner, expected) &&
                rr.rdlength == rdata_length_for(qtype)) {
       if (*store_canon) {
         // glibc converts the name current at the first address; a name
@@ -191,6 +161,35 @@ bool store_alias(const uint8_t* wire, HostentAnswer* out) {
 }
 
 }  // namespace
+
+int dns_question_name_length(const uint8_t* p, const uint8_t* end) {
+  const uint8_t* start = p;
+  int total = 0;
+  for (;;) {
+    if (p >= end) return -1;
+    uint8_t label = *p;
+    if (label == 0) break;
+    if (label > 63) return -1;
+    total += label + 1;
+    if (total >= kMaxWireName) return -1;
+    if (end - p < 1 + label) return -1;
+    p += 1 + label;
+  }
+  return static_cast<int>(p + 1 - start);
+}
+
+bool dns_same_name(const uint8_t* a, const uint8_t* b) {
+  auto upper = [](uint8_t c) -> uint8_t { return (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c; };
+  while (*a != 0 && *b != 0) {
+    if (*a != *b) return false;
+    int len = *a;
+    ++a;
+    ++b;
+    for (int i = 0; i < len; ++i, ++a, ++b)
+      if (*a != *b && upper(*a) != upper(*b)) return false;
+  }
+  return *a == 0 && *b == 0;
+}
 
 int dns_unpack_name(const uint8_t* msg, const uint8_t* end, const uint8_t* src, uint8_t* dst) {
   if (src < msg || src >= end) return -1;
@@ -245,57 +244,55 @@ bool dns_binary_hnok(const uint8_t* wire) {
   return true;
 }
 
-bool dns_text_hnok(const char* name) {
-  for (const char* p = name; *p; ++p)
-    if (*p <= ' ' || *p > '~') return false;
-  // ns_name_pton
-  uint8_t wire[kMaxWireName];
-  int out = 0;
-  int label_start = 0;
-  wire[0] = 0;
-  out = 1;
-  const char* p = name;
-  if (p[0] == '.' && p[1] == '\0') {
-    wire[0] = 0;
-    return dns_binary_hnok(wire);
-  }
+bool dns_text_to_wire(const char* text, uint8_t* out, size_t size) {
+  size_t n = 0;
+  size_t label_start = 0;
+  auto begin_label = [&]() {
+    if (n >= size) return false;
+    label_start = n;
+    out[n++] = 0;
+    return true;
+  };
+  if (!begin_label()) return false;
+  const char* p = text;
+  if (p[0] == '.' && p[1] == '\0') return true;  // the root: a single zero byte
   while (*p) {
-    int ch = static_cast<unsigned char>(*p++);
-    if (ch == '\\') {
+    uint8_t c = static_cast<uint8_t>(*p++);
+    if (c == '.') {
+      if (out[label_start] == 0) return false;  // empty label
+      if (*p == '\0') break;
+      if (!begin_label()) return false;
+      continue;
+    }
+    if (c == '\\') {
       if (*p == '\0') return false;
-      if (*p >= '0' && *p <= '9') {
+      if (p[0] >= '0' && p[0] <= '9') {
         if (!(p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9')) return false;
         int v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
         if (v > 255) return false;
-        ch = v;
+        c = static_cast<uint8_t>(v);
         p += 3;
       } else {
-        ch = static_cast<unsigned char>(*p++);
+        c = static_cast<uint8_t>(*p++);
       }
-    } else if (ch == '.') {
-      int len = out - label_start - 1;
-      if (len == 0) return false;  // empty label
-      wire[label_start] = static_cast<uint8_t>(len);
-      if (*p == '\0') {
-        if (out >= kMaxWireName) return false;
-        wire[out++] = 0;
-        return dns_binary_hnok(wire);
-      }
-      label_start = out;
-      if (out >= kMaxWireName) return false;
-      wire[out++] = 0;
-      continue;
     }
-    if (out - label_start - 1 >= 63) return false;
-    if (out >= kMaxWireName) return false;
-    wire[out++] = static_cast<uint8_t>(ch);
+    if (out[label_start] >= 63) return false;
+    if (n >= size) return false;
+    out[n++] = c;
+    out[label_start]++;
   }
-  int len = out - label_start - 1;
-  if (len == 0) return false;
-  wire[label_start] = static_cast<uint8_t>(len);
-  if (out >= kMaxWireName) return false;
-  wire[out++] = 0;
-  return dns_binary_hnok(wire);
+  if (out[label_start] != 0) {
+    if (n >= size) return false;
+    out[n++] = 0;
+  }
+  return n <= static_cast<size_t>(kMaxWireName);
+}
+
+bool dns_text_hnok(const char* name) {
+  for (const char* p = name; *p; ++p)
+    if (*p <= ' ' || *p > '~') return false;
+  uint8_t wire[kMaxWireName + 1];
+  return dns_text_to_wire(name, wire, sizeof wire) && dns_binary_hnok(wire);
 }
 
 bool dns_wire_to_text(const uint8_t* wire, char* out, size_t out_size) {
@@ -354,7 +351,7 @@ NssStatus dns_parse_hostent_answer(const uint8_t* packet, int len, int qtype, Ho
   uint32_t ttl = kInitialTtl;
   int ancount = c.ancount();
   uint8_t expected[kMaxWireName];
-  memcpy(expected, c.qname, static_cast<size_t>(uncompressed_name_length(c.qname, c.end)));
+  memcpy(expected, c.qname, static_cast<size_t>(dns_question_name_length(c.qname, c.end)));
   Record rr;
   for (; ancount > 0; --ancount) {
     if (!c.next(&rr)) {
@@ -371,7 +368,7 @@ NssStatus dns_parse_hostent_answer(const uint8_t* packet, int len, int qtype, Ho
       }
       store_alias(target, out);
       memcpy(expected, target, sizeof target);
-    } else if (rr.type == qtype && same_wire_name(rr.owner, expected) &&
+    } else if (rr.type == qtype && dns_same_name(rr.owner, expected) &&
                rr.rdlength == rdata_length_for(qtype)) {
       out->result.add(address_from(rr));
     }

@@ -33,10 +33,22 @@ struct HostentAnswer {
 // type, pointer out of the packet or looping, name too long).
 int dns_unpack_name(const uint8_t* msg, const uint8_t* end, const uint8_t* src, uint8_t* dst);
 
+// __ns_name_length_uncompressed: the length of the (never compressed) question
+// name at `p`, its final zero byte included, or -1.
+int dns_question_name_length(const uint8_t* p, const uint8_t* end);
+
+// Two wire-form names equal label by label, ASCII letters compared without case.
+bool dns_same_name(const uint8_t* a, const uint8_t* b);
+
+// ns_name_pton: text (with \X and \DDD escapes) to uncompressed wire form in
+// `out` (`size` bytes); false when malformed or longer than kMaxWireName.
+bool dns_text_to_wire(const char* text, uint8_t* out, size_t size);
+
 // res_hnok on a wire-form name: labels of [0-9A-Za-z_-], no leading '-'.
 bool dns_binary_hnok(const uint8_t* wire);
 
-// res_hnok on a text name (escapes are decoded first, as ns_name_pton does).
+// res_hnok on a text name: printable, then as dns_binary_hnok after
+// ns_name_pton decoded its escapes.
 bool dns_text_hnok(const char* name);
 
 // A host-name-like wire name in text form, without the final dot ("." for

@@ -20,6 +20,7 @@
 #include "resolver/alloc_buffer.h"
 #include "resolver/base.h"
 #include "resolver/config.h"
+#include "resolver/dns_answer.h"
 #include "resolver/dns_search.h"
 #include "resolver/dns_transport.h"
 #include "resolver/stats.h"
@@ -32,7 +33,6 @@ constexpr int kTypeCname = 5;
 constexpr int kTypePtr = 12;
 constexpr int kTypeAAAA = 28;
 constexpr int kClassIn = 1;
-constexpr int kMaxWireName = 255;    // NS_MAXCDNAME
 constexpr int kHostNameBuffer = 65;  // MAXHOSTNAMELEN + 1: nss_dns's limit for names it reports
 constexpr size_t kDnsAnswerBuffer = 65536;
 
@@ -354,57 +354,6 @@ HostNssStatus files_multi(FILE *fp, const char *name, int af, struct hostent *re
 
 // ---- DNS wire format --------------------------------------------------------
 
-// ns_name_unpack: the (possibly compressed) name at `src` in uncompressed
-// wire form; returns the bytes it occupies at `src`, or -1.
-int unpack_name(const unsigned char *msg, const unsigned char *eom, const unsigned char *src,
-                unsigned char *dst, size_t dst_size) {
-  if (src < msg || src >= eom) return -1;
-  const unsigned char *p = src;
-  unsigned char *d = dst;
-  const unsigned char *dst_end = dst + dst_size;
-  int consumed = -1;
-  long checked = 0;
-  for (;;) {
-    if (p >= eom) return -1;
-    unsigned c = *p++;
-    if ((c & 0xc0) == 0xc0) {
-      if (p >= eom) return -1;
-      if (consumed < 0) consumed = static_cast<int>(p + 1 - src);
-      p = msg + (((c & 0x3f) << 8) | *p);
-      if (p >= eom) return -1;
-      checked += 2;
-      if (checked >= eom - msg) return -1;  // a loop
-      continue;
-    }
-    if (c & 0xc0) return -1;
-    if (d + c + 1 >= dst_end) return -1;
-    *d++ = static_cast<unsigned char>(c);
-    if (c == 0) break;
-    if (p + c >= eom) return -1;
-    memcpy(d, p, c);
-    d += c;
-    p += c;
-    checked += c + 1;
-  }
-  if (consumed < 0) consumed = static_cast<int>(p - src);
-  return consumed;
-}
-
-// The length of an uncompressed name (the question), or -1.
-int uncompressed_name_length(const unsigned char *p, const unsigned char *end) {
-  const unsigned char *start = p;
-  for (;;) {
-    if (p >= end) return -1;
-    unsigned c = *p++;
-    if (c == 0) break;
-    if (c > 63) return -1;
-    if (end - p < static_cast<long>(c)) return -1;
-    p += c;
-  }
-  if (p - start > kMaxWireName) return -1;
-  return static_cast<int>(p - start);
-}
-
 // ns_name_ntop into a buffer of `size` bytes; false when it does not fit.
 bool name_to_text(const unsigned char *wire, char *out, size_t size) {
   size_t n = 0;
@@ -438,83 +387,6 @@ bool name_to_text(const unsigned char *wire, char *out, size_t size) {
   return true;
 }
 
-bool binary_host_name_ok(const unsigned char *dn) {
-  if (dn[0] > 0 && dn[1] == '-') return false;
-  while (*dn) {
-    unsigned len = *dn++;
-    for (unsigned i = 0; i < len; ++i, ++dn) {
-      unsigned char ch = *dn;
-      bool ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                ch == '-' || ch == '_';
-      if (!ok) return false;
-    }
-  }
-  return true;
-}
-
-unsigned char ascii_upper(unsigned char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
-
-bool same_binary_name(const unsigned char *a, const unsigned char *b) {
-  while (*a != 0 && *b != 0) {
-    if (*a != *b) return false;
-    int len = *a;
-    ++a;
-    ++b;
-    for (int i = 0; i < len; ++i, ++a, ++b)
-      if (*a != *b && ascii_upper(*a) != ascii_upper(*b)) return false;
-  }
-  return *a == 0 && *b == 0;
-}
-
-// ns_name_pton: text (with \X and \DDD escapes) to uncompressed wire form.
-bool text_to_name(const char *text, unsigned char *out, size_t size) {
-  size_t n = 0;
-  size_t label_start = 0;
-  auto begin_label = [&]() {
-    if (n >= size) return false;
-    label_start = n;
-    out[n++] = 0;
-    return true;
-  };
-  if (!begin_label()) return false;
-  const char *p = text;
-  if (p[0] == '.' && p[1] == '\0') {
-    return true;  // the root: a single zero byte
-  }
-  while (*p) {
-    unsigned char c = static_cast<unsigned char>(*p++);
-    if (c == '.') {
-      if (out[label_start] == 0) return false;  // empty label
-      if (*p == '\0') break;
-      if (!begin_label()) return false;
-      continue;
-    }
-    if (c == '\\') {
-      if (*p == '\0') return false;
-      if (isdigit(static_cast<unsigned char>(p[0]))) {
-        if (!isdigit(static_cast<unsigned char>(p[1])) ||
-            !isdigit(static_cast<unsigned char>(p[2])))
-          return false;
-        int v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-        if (v > 255) return false;
-        c = static_cast<unsigned char>(v);
-        p += 3;
-      } else {
-        c = static_cast<unsigned char>(*p++);
-      }
-    }
-    if (out[label_start] >= 63) return false;
-    if (n >= size) return false;
-    out[n++] = c;
-    out[label_start]++;
-  }
-  if (out[label_start] != 0) {
-    if (n >= size) return false;
-    out[n++] = 0;
-  }
-  return n <= static_cast<size_t>(kMaxWireName);
-}
-
 struct Cursor {
   const unsigned char *begin;
   const unsigned char *end;
@@ -537,7 +409,7 @@ bool cursor_init(Cursor *c, const unsigned char *packet, size_t length) {
   if (length < 12) return false;
   if (((packet[4] << 8) | packet[5]) != 1) return false;
   c->current = packet + 12;
-  int qlen = uncompressed_name_length(c->current, c->end);
+  int qlen = dns_question_name_length(c->current, c->end);
   if (qlen < 0) return false;
   c->qname = c->current;
   if (c->end - c->current < qlen + 4) return false;
@@ -549,7 +421,7 @@ int cursor_rcode(const Cursor &c) { return c.begin[3] & 0x0f; }
 int cursor_ancount(const Cursor &c) { return (c.begin[6] << 8) | c.begin[7]; }
 
 bool cursor_next(Cursor *c, WireRecord *rr) {
-  int n = unpack_name(c->begin, c->end, c->current, rr->rname, sizeof rr->rname);
+  int n = dns_unpack_name(c->begin, c->end, c->current, rr->rname);
   if (n < 0) return false;
   c->current += n;
   if (c->end - c->current < 10) return false;
@@ -566,7 +438,7 @@ bool cursor_next(Cursor *c, WireRecord *rr) {
 }
 
 bool store_alias(const unsigned char *wire, AllocBuffer *buffer, PointerList *aliases) {
-  if (!binary_host_name_ok(wire)) return false;
+  if (!dns_binary_hnok(wire)) return false;
   char text[kHostNameBuffer];
   if (!name_to_text(wire, text, sizeof text)) return false;
   aliases->add(buffer->copy_string(text));
@@ -598,13 +470,13 @@ HostNssStatus parse_address_answer(const unsigned char *packet, size_t length, i
     }
     if (rr.cls != kClassIn) continue;
     if (rr.type == kTypeCname) {
-      if (unpack_name(c.begin, c.end, rr.rdata, name_buffer, sizeof name_buffer) < 0) {
+      if (dns_unpack_name(c.begin, c.end, rr.rdata, name_buffer) < 0) {
         *h_errnop = NO_RECOVERY;
         return HostNssStatus::kUnavail;
       }
       store_alias(name_buffer, buffer, aliases);
       expected = name_buffer;
-    } else if (rr.type == qtype && same_binary_name(rr.rname, expected) &&
+    } else if (rr.type == qtype && dns_same_name(rr.rname, expected) &&
                rr.rdlength == expected_length) {
       addresses->add(buffer->next(4));
       buffer->copy_bytes(rr.rdata, rr.rdlength);
@@ -640,15 +512,15 @@ HostNssStatus parse_ptr_answer(const unsigned char *packet, size_t length, Alloc
     }
     if (rr.cls != kClassIn) continue;
     if (rr.type == kTypeCname) {
-      if (unpack_name(c.begin, c.end, rr.rdata, name_buffer, sizeof name_buffer) < 0) {
+      if (dns_unpack_name(c.begin, c.end, rr.rdata, name_buffer) < 0) {
         *h_errnop = NO_RECOVERY;
         return HostNssStatus::kUnavail;
       }
       expected = name_buffer;
-    } else if (rr.type == kTypePtr && same_binary_name(rr.rname, expected)) {
+    } else if (rr.type == kTypePtr && dns_same_name(rr.rname, expected)) {
       char text[kHostNameBuffer];
-      if (unpack_name(c.begin, c.end, rr.rdata, name_buffer, sizeof name_buffer) < 0 ||
-          !binary_host_name_ok(expected) || !name_to_text(name_buffer, text, sizeof text)) {
+      if (dns_unpack_name(c.begin, c.end, rr.rdata, name_buffer) < 0 ||
+          !dns_binary_hnok(expected) || !name_to_text(name_buffer, text, sizeof text)) {
         *h_errnop = NO_RECOVERY;
         return HostNssStatus::kUnavail;
       }
@@ -922,7 +794,7 @@ HostNssStatus call_by_name(HostsSource source, const ByName &q, struct hostent *
     return files_gethostbyname3(settings().hosts_path, host_conf.multi, q.name, q.af, resbuf,
                                 buffer, buflen, h_errnop);
   }
-  if (!host_name_ok(q.name)) {
+  if (!dns_text_hnok(q.name)) {
     *h_errnop = HOST_NOT_FOUND;
     return HostNssStatus::kNotFound;
   }
@@ -1007,15 +879,6 @@ HostNssStatus dns_hostent_from_answer(const unsigned char *packet, size_t packet
   result->h_addrtype = qtype == kTypeA ? AF_INET : AF_INET6;
   result->h_length = qtype == kTypeA ? 4 : 16;
   return fill_from_address_answer(packet, packet_length, qtype, result, buffer, buflen, h_errnop);
-}
-
-bool host_name_ok(const char *name) {
-  for (const char *p = name; *p; ++p) {
-    unsigned char c = static_cast<unsigned char>(*p);
-    if (c <= ' ' || c > '~') return false;
-  }
-  unsigned char wire[kMaxWireName + 1];
-  return text_to_name(name, wire, sizeof wire) && binary_host_name_ok(wire);
 }
 
 int hostname_digits_dots(const char *name, struct hostent *resbuf, char **buffer,

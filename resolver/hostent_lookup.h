@@ -49,7 +49,4 @@ HostNssStatus dns_hostent_from_answer(const unsigned char *packet, size_t packet
                                       struct hostent *result, char *buffer, size_t buflen,
                                       int *h_errnop);
 
-// res_hnok: the name is a syntactically valid host name.
-bool host_name_ok(const char *name);
-
 }  // namespace aresolv

@@ -252,4 +252,13 @@ TEST(DnsAnswer, TextHnok) {
   EXPECT_TRUE(aresolv::dns_text_hnok(std::string(63, 'a').c_str()));
 }
 
+// The check gethostbyname*'s dns source makes (it had its own copy once).
+TEST(DnsAnswer, TextHnokAsGethostbynameUsesIt) {
+  EXPECT_TRUE(aresolv::dns_text_hnok("a-b_c.example"));
+  EXPECT_TRUE(aresolv::dns_text_hnok("example."));
+  EXPECT_FALSE(aresolv::dns_text_hnok("-a.example"));
+  EXPECT_FALSE(aresolv::dns_text_hnok("a b"));
+  EXPECT_FALSE(aresolv::dns_text_hnok("a..b"));
+}
+
 }  // namespace

@@ -111,13 +111,5 @@ TEST_F(FilesSource, SmallBufferAsksForMore) {
   EXPECT_EQ(errno, ERANGE);
 }
 
-TEST(HostNameOk, AsResHnok) {
-  EXPECT_TRUE(host_name_ok("a-b_c.example"));
-  EXPECT_TRUE(host_name_ok("example."));
-  EXPECT_FALSE(host_name_ok("-a.example"));
-  EXPECT_FALSE(host_name_ok("a b"));
-  EXPECT_FALSE(host_name_ok("a..b"));
-}
-
 }  // namespace
 }  // namespace aresolv
