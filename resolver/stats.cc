@@ -180,11 +180,7 @@ const char* entry_point_name(EntryPoint entry) {
   return "?";
 }
 
-uint64_t stats_now_us() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
-}
+uint64_t stats_now_us() { return monotonic_ns() / 1000u; }
 
 void record_server_visit(int family, const uint8_t* address, uint16_t port, uint64_t elapsed_us,
                          VisitOutcome outcome) {

@@ -2,18 +2,17 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <stdint.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "resolver/config.h"
+#include "resolver/recheck.h"
 
 namespace aresolv {
 namespace {
 
 char g_not_found;  // its address marks a name libc does not have
 
-constexpr int64_t kNanosPerSecond = 1000000000;
+constexpr long kSwitchCheckIntervalMs = 1000;
 
 // Whether the switch files exist, both checked at most once a second. The
 // coarse monotonic clock is read from the vDSO, so calls between checks make
@@ -25,16 +24,15 @@ class SwitchFiles {
   // kDisable and kNssFallback bits of the files that exist.
   int present() {
     int state = state_.load(std::memory_order_acquire);
-    int64_t now = monotonic_coarse_nanos();
-    int64_t due = next_check_.load(std::memory_order_relaxed);
+    long now = coarse_monotonic_ms();
+    long due = next_check_.load(std::memory_order_relaxed);
     if (!(state & kKnown)) {
       // Until a first answer is in, every caller looks for itself: a thread
       // racing the first check must not take a switch as off.
       state = check();
-      next_check_.store(now + kNanosPerSecond, std::memory_order_relaxed);
-    } else if ((now >= due || now < 0) &&
-               next_check_.compare_exchange_strong(due, now + kNanosPerSecond,
-                                                   std::memory_order_relaxed)) {
+      next_check_.store(now + kSwitchCheckIntervalMs, std::memory_order_relaxed);
+    } else if (now >= due && next_check_.compare_exchange_strong(due, now + kSwitchCheckIntervalMs,
+                                                                 std::memory_order_relaxed)) {
       state = check();
     }
     return state & (kDisable | kNssFallback);
@@ -42,12 +40,6 @@ class SwitchFiles {
 
  private:
   enum : int { kKnown = 4 };
-
-  static int64_t monotonic_coarse_nanos() {
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0) return -1;  // check every time
-    return static_cast<int64_t>(ts.tv_sec) * kNanosPerSecond + ts.tv_nsec;
-  }
 
   int check() {
     int saved_errno = errno;
@@ -62,7 +54,7 @@ class SwitchFiles {
     return state;
   }
 
-  std::atomic<int64_t> next_check_{0};
+  std::atomic<long> next_check_{0};
   std::atomic<int> state_{0};
 };
 
@@ -90,16 +82,8 @@ void* LibcFunction::address() {
   return found == &g_not_found ? nullptr : found;
 }
 
-bool kill_switch_on() {
-  return settings().disabled || (g_switch_files.present() & SwitchFiles::kDisable);
-}
-
-bool nss_fallback_applies() {
-  if (!settings().nss_fallback && !(g_switch_files.present() & SwitchFiles::kNssFallback))
-    return false;
-  return hosts_line_names_skipped_source();
-}
-
+// One look at the switch files serves both questions: the kill switch, then
+// (lookup entry points) the NSS fallback.
 void* forward_target(LibcFunction& function, Forward when) {
   const Settings& s = settings();
   int present = s.disabled ? 0 : g_switch_files.present();

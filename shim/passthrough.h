@@ -45,13 +45,9 @@ enum class Forward {
   kOnKillSwitchOrNss,  // lookup entry points: also under the NSS fallback
 };
 
-// Whether calls are to go to libc now (cheap: no system call between the
-// once-a-second checks of the files).
-bool kill_switch_on();
-bool nss_fallback_applies();
-
-// libc's `function` when this call is to be forwarded, else nullptr. Keeps
-// errno as it was.
+// libc's `function` when this call is to be forwarded, else nullptr (cheap:
+// no system call between the once-a-second checks of the files). Keeps errno
+// as it was.
 void* forward_target(LibcFunction& function, Forward when);
 
 template <typename FunctionPointer>
