@@ -133,7 +133,7 @@ void remember_answer(const GaiQuestion& question, const Address* addresses, int 
   };
   append(question.node, node_length);
   append(question.service, service_length);
-  slot->canonical_offset = canonical_length < 0 ? -1 : static_cast<int>(text - slot->text);
+  slot->has_canonical_name = canonical_length >= 0;
   append(canonical_name, canonical_length);
 }
 

@@ -40,9 +40,9 @@ struct RepeatedAnswer {
   int family;
   int socktype;
   int protocol;
-  int node_length;       // -1 for no node
-  int service_length;    // -1 for no service
-  int canonical_offset;  // into text; -1 for no canonical name
+  int node_length;          // -1 for no node
+  int service_length;       // -1 for no service
+  bool has_canonical_name;  // stored in text after the node and the service
   AnswerSource source;
   int count;
   Address addresses[kRepeatedAddresses];
@@ -50,7 +50,8 @@ struct RepeatedAnswer {
   char text[kRepeatedTextBytes];
 
   const char* canonical_name() const {
-    return canonical_offset < 0 ? nullptr : text + canonical_offset;
+    // A missing node or service (length -1) takes no room in text.
+    return has_canonical_name ? text + (node_length + 1) + (service_length + 1) : nullptr;
   }
 };
 
